@@ -1,0 +1,1 @@
+//! Explanation sentences for the shopper, from a wording table per language.

@@ -1,0 +1,1 @@
+//! candor-web
