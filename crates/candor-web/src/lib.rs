@@ -1,1 +1,35 @@
-//! candor-web
+//! Candor's browser widget: a thin wasm-bindgen adapter over
+//! [`candor_core`].
+//!
+//! All policy lives in `candor-core`; this crate converts, renders, stores
+//! and dispatches:
+//!
+//! - `api` — the JS surface: the one exported type, [`Widget`], reads site
+//!   requests defensively and returns decisions, preferences and receipts as
+//!   JSON text;
+//! - `dialog` — the DOM: an open shadow root on `<div id="candor">` with the
+//!   banner, the preferences panel and the "Privacy choices" button
+//!   (CONTRACT §4), styled by an adopted stylesheet;
+//! - `store` — `localStorage` / `sessionStorage` through gloo-storage, with an
+//!   in-memory fallback when storage is blocked, full or corrupted.
+//!
+//! The public object sites use (`window.candor`, or what the npm package's
+//! `start()` resolves to) is built by the hand-written `js/facade.js`, which
+//! answers "not allowed" until the widget is attached and never throws.
+//!
+//! # Example (JS)
+//!
+//! ```js
+//! import init, { Widget } from "./candor_web.js";
+//! await init();
+//! const widget = new Widget(configJsonText); // throws the validation message
+//! widget.mount();
+//! JSON.parse(widget.decide({ purpose: "session-offers", signals: ["cart"] }));
+//! ```
+#![deny(missing_docs)]
+
+mod api;
+mod dialog;
+mod store;
+
+pub use api::Widget;

@@ -1,0 +1,554 @@
+//! The DOM: an open shadow root on `<div id="candor">`, the first-layer
+//! banner, the preferences panel and the persistent "Privacy choices" button.
+//!
+//! Hooks (CONTRACT §4): the banner and the panel have `role="dialog"`;
+//! buttons carry `data-action` = `accept-all`, `reject-all`, `customize`,
+//! `save`, `open` (and `close` on the panel); checkboxes carry
+//! `data-purpose`. Each action exists at most once in the tree at any time:
+//! the banner is present only while a choice is missing, the panel only while
+//! open, the "Privacy choices" button only when the banner is gone.
+//!
+//! Site-supplied text goes in through `textContent` only, never as HTML. One
+//! delegated `click` and one `keydown` listener on the shadow root drive it.
+
+use std::rc::{Rc, Weak};
+
+use candor_core::i18n::{is_rtl, ui_text};
+use candor_core::{Duration, Method};
+use js_sys::Array;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{
+    Document, Element, Event, HtmlElement, HtmlInputElement, KeyboardEvent, Node, ShadowRoot,
+};
+
+use crate::api::{self, Shared};
+
+/// The widget's stylesheet, adopted by the shadow root (no inline styles, so a
+/// strict CSP without `'unsafe-inline'` works).
+const CSS: &str = include_str!("style.css");
+/// What Tab moves through inside the panel.
+const FOCUSABLE: &str = "button,input:not([disabled]),a[href]";
+
+/// DOM handles. Empty until [`mount`].
+#[derive(Debug, Default)]
+pub(crate) struct Ui {
+    host: Option<Element>,
+    root: Option<ShadowRoot>,
+    banner: Option<Element>,
+    /// The panel's backdrop, which holds the panel.
+    panel: Option<Element>,
+    open: Option<HtmlElement>,
+    /// Where focus returns when the panel closes.
+    opener: Option<HtmlElement>,
+    listeners: Vec<Closure<dyn FnMut(Event)>>,
+}
+
+/// UI texts in the page's language.
+struct Texts<'a> {
+    config: &'a candor_core::Config,
+    lang: &'a str,
+}
+
+impl<'a> Texts<'a> {
+    fn get(&self, key: &str) -> &'a str {
+        ui_text(self.config, self.lang, key)
+    }
+}
+
+fn document() -> Option<Document> {
+    web_sys::window()?.document()
+}
+
+/// `<tag class="class">`.
+fn el(doc: &Document, tag: &str, class: &str) -> Option<Element> {
+    let e = doc.create_element(tag).ok()?;
+    if !class.is_empty() {
+        e.set_class_name(class);
+    }
+    Some(e)
+}
+
+/// `<tag class="class">text</tag>`, the text as text.
+fn text(doc: &Document, tag: &str, class: &str, content: &str) -> Option<Element> {
+    let e = el(doc, tag, class)?;
+    e.set_text_content(Some(content));
+    Some(e)
+}
+
+/// A button with a `data-action`.
+fn button(doc: &Document, class: &str, action: &str, label: &str) -> Option<Element> {
+    let b = text(doc, "button", class, label)?;
+    attrs(&b, &[("type", "button"), ("data-action", action)]);
+    Some(b)
+}
+
+fn attrs(e: &Element, pairs: &[(&str, &str)]) {
+    for (name, value) in pairs {
+        let _ = e.set_attribute(name, value);
+    }
+}
+
+fn add(parent: &impl AsRef<Node>, child: &impl AsRef<Node>) {
+    let _ = parent.as_ref().append_child(child.as_ref());
+}
+
+/// Create the host and its shadow root, adopt the stylesheet, wire the
+/// listeners and render.
+pub(crate) fn mount(shared: &Rc<Shared>) {
+    if let Some(()) = try_mount(shared) {
+        sync(shared);
+    }
+}
+
+fn try_mount(shared: &Rc<Shared>) -> Option<()> {
+    let doc = document()?;
+    let host = match doc.get_element_by_id("candor") {
+        Some(host) => host,
+        None => {
+            let host = el(&doc, "div", "")?;
+            host.set_id("candor");
+            add(&doc.body()?, &host);
+            host
+        }
+    };
+    let root = match host.shadow_root() {
+        Some(root) => {
+            root.set_inner_html("");
+            root
+        }
+        None => host
+            .attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open))
+            .ok()?,
+    };
+    match web_sys::CssStyleSheet::new() {
+        Ok(sheet) if sheet.replace_sync(CSS).is_ok() => {
+            root.set_adopted_style_sheets(&Array::of1(&sheet));
+        }
+        // Browsers without constructable stylesheets (Safari < 16.4).
+        _ => add(&root, &text(&doc, "style", "", CSS)?),
+    }
+    let mut ui = shared.ui.try_borrow_mut().ok()?;
+    unmount_listeners(&mut ui);
+    let weak = Rc::downgrade(shared);
+    let on_click = Closure::<dyn FnMut(Event)>::new(move |event: Event| {
+        if let Some(shared) = weak.upgrade() {
+            on_click(&shared, &event);
+        }
+    });
+    let weak = Rc::downgrade(shared);
+    let on_key = Closure::<dyn FnMut(Event)>::new(move |event: Event| {
+        if let Some(shared) = Weak::upgrade(&weak) {
+            on_key(&shared, &event);
+        }
+    });
+    let _ = root.add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
+    let _ = root.add_event_listener_with_callback("keydown", on_key.as_ref().unchecked_ref());
+    *ui = Ui {
+        host: Some(host),
+        root: Some(root),
+        listeners: vec![on_click, on_key],
+        ..Ui::default()
+    };
+    Some(())
+}
+
+fn unmount_listeners(ui: &mut Ui) {
+    if let Some(root) = &ui.root {
+        for (kind, listener) in ["click", "keydown"].iter().zip(&ui.listeners) {
+            let _ =
+                root.remove_event_listener_with_callback(kind, listener.as_ref().unchecked_ref());
+        }
+    }
+    ui.listeners.clear();
+}
+
+/// Stop listening (the widget is going away). The DOM stays.
+pub(crate) fn unmount(shared: &Shared) {
+    if let Ok(mut ui) = shared.ui.try_borrow_mut() {
+        unmount_listeners(&mut ui);
+    }
+}
+
+fn on_click(shared: &Shared, event: &Event) {
+    let Some(target) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
+        return;
+    };
+    let Some(hit) = target.closest("[data-action]").ok().flatten() else {
+        // A click on the backdrop keeps focus in the panel.
+        if target.class_name() == "backdrop" {
+            focus_panel(shared);
+        }
+        return;
+    };
+    match hit.get_attribute("data-action").as_deref() {
+        Some("accept-all") => api::accept_all(shared, true),
+        Some("reject-all") => api::accept_all(shared, false),
+        Some("customize") | Some("open") => show(shared, hit.dyn_into::<HtmlElement>().ok()),
+        Some("close") => hide(shared),
+        Some("save") => save(shared),
+        _ => {}
+    }
+}
+
+/// Esc closes the panel; Tab and Shift+Tab stay inside it.
+fn on_key(shared: &Shared, event: &Event) {
+    let Some(key) = event.dyn_ref::<KeyboardEvent>() else {
+        return;
+    };
+    let (panel, root) = match shared.ui.try_borrow() {
+        Ok(ui) => match (ui.panel.clone(), ui.root.clone()) {
+            (Some(panel), Some(root)) => (panel, root),
+            _ => return,
+        },
+        Err(_) => return,
+    };
+    match key.key().as_str() {
+        "Escape" | "Esc" => {
+            event.prevent_default();
+            hide(shared);
+        }
+        "Tab" => {
+            let Ok(list) = panel.query_selector_all(FOCUSABLE) else {
+                return;
+            };
+            let (Some(first), Some(last)) =
+                (list.item(0), list.item(list.length().saturating_sub(1)))
+            else {
+                return;
+            };
+            let active = root.active_element();
+            let inside = active
+                .as_ref()
+                .is_some_and(|a| panel.contains(Some(a.as_ref())));
+            let is = |node: &Node| {
+                active
+                    .as_ref()
+                    .is_some_and(|a| AsRef::<JsValue>::as_ref(a) == AsRef::<JsValue>::as_ref(node))
+            };
+            let wrap_to = if !inside {
+                Some(first)
+            } else if key.shift_key()
+                && (is(&first) || active.as_ref().is_some_and(|a| a.class_name() == "panel"))
+            {
+                Some(last)
+            } else if !key.shift_key() && is(&last) {
+                Some(first)
+            } else {
+                None
+            };
+            if let Some(node) = wrap_to.and_then(|n| n.dyn_into::<HtmlElement>().ok()) {
+                event.prevent_default();
+                let _ = node.focus();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Save every non-required checkbox (method `preferences`) and close.
+fn save(shared: &Shared) {
+    let panel = shared.ui.try_borrow().ok().and_then(|ui| ui.panel.clone());
+    let Some(list) = panel.and_then(|p| p.query_selector_all("input[data-purpose]").ok()) else {
+        return;
+    };
+    let mut choices = Vec::new();
+    for i in 0..list.length() {
+        let Some(input) = list
+            .item(i)
+            .and_then(|n| n.dyn_into::<HtmlInputElement>().ok())
+        else {
+            continue;
+        };
+        if let (false, Some(id)) = (input.disabled(), input.get_attribute("data-purpose")) {
+            choices.push((id, input.checked()));
+        }
+    }
+    api::choose(shared, &choices, Method::Preferences);
+    hide(shared);
+}
+
+fn focus_panel(shared: &Shared) {
+    let panel = shared.ui.try_borrow().ok().and_then(|ui| ui.panel.clone());
+    if let Some(panel) = panel.and_then(|p| p.query_selector(".panel").ok().flatten()) {
+        if let Ok(panel) = panel.dyn_into::<HtmlElement>() {
+            let _ = panel.focus();
+        }
+    }
+}
+
+/// Bring the DOM in line with the state: banner while a choice is missing,
+/// else the "Privacy choices" button; refresh an open panel's checkboxes.
+pub(crate) fn sync(shared: &Shared) {
+    let Ok(state) = shared.state.try_borrow() else {
+        return;
+    };
+    let Ok(mut ui) = shared.ui.try_borrow_mut() else {
+        return;
+    };
+    let (Some(doc), Some(root)) = (document(), ui.root.clone()) else {
+        return;
+    };
+    let ctx = state.ctx();
+    let needs_banner = !state.engine.has_current_choices(&ctx);
+    let config = state.engine.config();
+    let lang = state.lang.as_str();
+    let texts = Texts { config, lang };
+    let t = |key: &str| texts.get(key);
+    let dir = if is_rtl(lang) { "rtl" } else { "ltr" };
+    let mut focus_open = false;
+    if needs_banner {
+        if let Some(open) = ui.open.take() {
+            open.remove();
+        }
+        if ui.banner.is_none() {
+            ui.banner = banner(&doc, &texts, config.policy_url.as_deref(), lang, dir);
+            if let Some(banner) = &ui.banner {
+                add(&root, banner);
+            }
+        }
+    } else {
+        if let Some(banner) = ui.banner.take() {
+            focus_open = root
+                .active_element()
+                .is_some_and(|a| banner.contains(Some(a.as_ref())));
+            banner.remove();
+        }
+        if ui.open.is_none() {
+            if let Some(open) = button(&doc, "open", "open", t("open")) {
+                attrs(&open, &[("lang", lang), ("dir", dir)]);
+                add(&root, &open);
+                ui.open = open.dyn_into::<HtmlElement>().ok();
+            }
+        }
+    }
+    // Keep the panel's checkboxes in line with the (maybe other tab's) choices.
+    if let Some(panel) = &ui.panel {
+        let prefs = state.engine.preferences(&ctx);
+        if let Ok(list) = panel.query_selector_all("input[data-purpose]") {
+            for i in 0..list.length() {
+                if let Some(input) = list
+                    .item(i)
+                    .and_then(|n| n.dyn_into::<HtmlInputElement>().ok())
+                {
+                    if !input.disabled() {
+                        let id = input.get_attribute("data-purpose").unwrap_or_default();
+                        input.set_checked(prefs.purposes.get(&id).is_some_and(|p| p.granted));
+                    }
+                }
+            }
+        }
+    }
+    if focus_open && ui.panel.is_none() {
+        if let Some(open) = &ui.open {
+            let _ = open.focus();
+        }
+    }
+}
+
+/// The first layer: a non-modal `role="dialog"` fixed at the bottom.
+fn banner(
+    doc: &Document,
+    texts: &Texts<'_>,
+    policy_url: Option<&str>,
+    lang: &str,
+    dir: &str,
+) -> Option<Element> {
+    let t = |key: &str| texts.get(key);
+    let banner = el(doc, "section", "banner")?;
+    attrs(
+        &banner,
+        &[
+            ("role", "dialog"),
+            ("aria-labelledby", "candor-banner-title"),
+            ("aria-describedby", "candor-banner-text"),
+            ("lang", lang),
+            ("dir", dir),
+        ],
+    );
+    let body = el(doc, "div", "body")?;
+    let title = text(doc, "h2", "title", t("bannerTitle"))?;
+    title.set_id("candor-banner-title");
+    let para = text(doc, "p", "text", t("bannerText"))?;
+    para.set_id("candor-banner-text");
+    if let Some(link) = policy_link(doc, texts, policy_url) {
+        let _ = para.append_with_str_1(" ");
+        add(&para, &link);
+    }
+    add(&body, &title);
+    add(&body, &para);
+    let actions = el(doc, "div", "actions")?;
+    for (action, key) in [
+        ("accept-all", "acceptAll"),
+        ("reject-all", "rejectAll"),
+        ("customize", "customize"),
+    ] {
+        add(&actions, &button(doc, "btn", action, t(key))?);
+    }
+    add(&banner, &body);
+    add(&banner, &actions);
+    Some(banner)
+}
+
+/// A link to the policy, unless the URL is a script URL.
+fn policy_link(doc: &Document, texts: &Texts<'_>, url: Option<&str>) -> Option<Element> {
+    let url = url?.trim();
+    let scheme = url.get(..11).unwrap_or(url).to_ascii_lowercase();
+    if url.is_empty() || scheme.starts_with("javascript:") || scheme.starts_with("data:") {
+        return None;
+    }
+    let link = text(doc, "a", "link", texts.get("policyLink"))?;
+    attrs(&link, &[("href", url)]);
+    Some(link)
+}
+
+/// Open the preferences panel; focus moves in and returns to `opener` (or
+/// whatever had focus) when it closes.
+pub(crate) fn show(shared: &Shared, opener: Option<HtmlElement>) {
+    let Some(doc) = document() else {
+        return;
+    };
+    let Ok(state) = shared.state.try_borrow() else {
+        return;
+    };
+    let Ok(mut ui) = shared.ui.try_borrow_mut() else {
+        return;
+    };
+    let Some(root) = ui.root.clone() else {
+        return;
+    };
+    if ui.panel.is_some() {
+        return;
+    }
+    ui.opener = opener.or_else(|| {
+        let host: Option<&JsValue> = ui.host.as_ref().map(AsRef::as_ref);
+        doc.active_element()
+            .filter(|a| Some(AsRef::<JsValue>::as_ref(a)) != host)
+            .or_else(|| root.active_element())
+            .and_then(|a| a.dyn_into::<HtmlElement>().ok())
+    });
+    let Some(backdrop) = panel(&doc, &state) else {
+        return;
+    };
+    add(&root, &backdrop);
+    ui.panel = Some(backdrop);
+    drop(ui);
+    drop(state);
+    focus_panel(shared);
+}
+
+fn panel(doc: &Document, state: &api::State) -> Option<Element> {
+    let config = state.engine.config();
+    let lang = state.lang.as_str();
+    let default = config.default_language.as_str();
+    let texts = Texts { config, lang };
+    let t = |key: &str| texts.get(key);
+    let prefs = state.engine.preferences(&state.ctx());
+    let dir = if is_rtl(lang) { "rtl" } else { "ltr" };
+
+    let backdrop = el(doc, "div", "backdrop")?;
+    attrs(&backdrop, &[("lang", lang), ("dir", dir)]);
+    let panel = el(doc, "div", "panel")?;
+    attrs(
+        &panel,
+        &[
+            ("role", "dialog"),
+            ("aria-modal", "true"),
+            ("aria-labelledby", "candor-panel-title"),
+            ("aria-describedby", "candor-panel-text"),
+            ("tabindex", "-1"),
+        ],
+    );
+    let head = el(doc, "div", "head")?;
+    let title = text(doc, "h2", "title", t("preferencesTitle"))?;
+    title.set_id("candor-panel-title");
+    let close = button(doc, "close", "close", "\u{00d7}")?;
+    attrs(&close, &[("aria-label", t("close"))]);
+    add(&head, &title);
+    add(&head, &close);
+    add(&panel, &head);
+    let intro = text(doc, "p", "text", t("preferencesText"))?;
+    intro.set_id("candor-panel-text");
+    if let Some(link) = policy_link(doc, &texts, config.policy_url.as_deref()) {
+        let _ = intro.append_with_str_1(" ");
+        add(&intro, &link);
+    }
+    add(&panel, &intro);
+
+    let list = el(doc, "ul", "purposes")?;
+    for purpose in &config.purposes {
+        let item = el(doc, "li", "purpose")?;
+        let label = el(doc, "label", "row")?;
+        let input = el(doc, "input", "")?;
+        attrs(
+            &input,
+            &[("type", "checkbox"), ("data-purpose", &purpose.id)],
+        );
+        let input: HtmlInputElement = input.dyn_into().ok()?;
+        if purpose.required {
+            input.set_checked(true);
+            input.set_disabled(true);
+        } else {
+            input.set_checked(prefs.purposes.get(&purpose.id).is_some_and(|p| p.granted));
+        }
+        add(&label, &input);
+        add(
+            &label,
+            &text(doc, "span", "name", purpose.title.get(lang, default))?,
+        );
+        if purpose.required {
+            add(&label, &text(doc, "span", "tag", t("required"))?);
+        }
+        add(&item, &label);
+        add(
+            &item,
+            &text(doc, "p", "desc", purpose.description.get(lang, default))?,
+        );
+        let labels: Vec<&str> = purpose
+            .signals
+            .iter()
+            .filter_map(|id| config.signal(id))
+            .map(|s| s.label.get(lang, default))
+            .collect();
+        if !labels.is_empty() {
+            let data = [t("dataUsed"), " ", &labels.join(", ")].concat();
+            add(&item, &text(doc, "p", "meta", &data)?);
+        }
+        if !purpose.required {
+            let lasts = match purpose.duration {
+                Duration::Session => t("lastsSession").to_owned(),
+                Duration::Days(n) => t("lastsDays").replace("{n}", &n.to_string()),
+            };
+            add(&item, &text(doc, "p", "meta", &lasts)?);
+        }
+        if purpose.sale_or_share {
+            add(&item, &text(doc, "p", "note", t("saleOrShare"))?);
+        }
+        add(&list, &item);
+    }
+    add(&panel, &list);
+    let actions = el(doc, "div", "actions")?;
+    add(&actions, &button(doc, "btn", "save", t("save"))?);
+    add(&panel, &actions);
+    add(&backdrop, &panel);
+    Some(backdrop)
+}
+
+/// Close the panel and return focus to its opener (or the "Privacy choices"
+/// button if the opener is gone).
+pub(crate) fn hide(shared: &Shared) {
+    let (opener, open) = {
+        let Ok(mut ui) = shared.ui.try_borrow_mut() else {
+            return;
+        };
+        let Some(backdrop) = ui.panel.take() else {
+            return;
+        };
+        backdrop.remove();
+        (ui.opener.take(), ui.open.clone())
+    };
+    let target = opener.filter(|o| o.is_connected()).or(open);
+    if let Some(target) = target {
+        let _ = target.focus();
+    }
+}

@@ -1,0 +1,126 @@
+//! Web storage with an in-memory fallback.
+//!
+//! Persistent choices and the frequency ledger live in `localStorage`, session
+//! grants and the session id in `sessionStorage`, both reached through
+//! gloo-storage's `raw()` handles. Storage can be blocked (it throws in some
+//! private modes and sandboxed iframes), full (`setItem` throws) or hold
+//! garbage; none of that may break the page. Whatever cannot be read or
+//! written is kept in memory for this page, and the console is warned once.
+
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
+
+use gloo_storage::{LocalStorage, SessionStorage, Storage as _};
+
+/// `localStorage` key of the persistent choices.
+pub(crate) const CHOICES: &str = "candor";
+/// `localStorage` key of the frequency ledger.
+pub(crate) const LEDGER: &str = "candor.ledger";
+/// `sessionStorage` key of the browser-session id.
+pub(crate) const SESSION: &str = "candor.session";
+/// `sessionStorage` key of the session grants.
+pub(crate) const GRANTS: &str = "candor.grants";
+
+/// Which of the two web storages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Area {
+    /// `localStorage`.
+    Local,
+    /// `sessionStorage`.
+    Session,
+}
+
+/// Both storages, each possibly unavailable, plus the values kept in memory
+/// when a storage could not take them.
+#[derive(Debug)]
+pub(crate) struct Store {
+    local: Option<web_sys::Storage>,
+    session: Option<web_sys::Storage>,
+    /// Values that could not be written (or whose storage is missing):
+    /// `None` means "removed". They shadow the storage for this page.
+    memory: RefCell<BTreeMap<(Area, &'static str), Option<String>>>,
+    warned: Cell<bool>,
+}
+
+impl Store {
+    /// Open both storages. A blocked storage is probed without throwing and
+    /// replaced by memory (with one console warning).
+    pub(crate) fn open() -> Store {
+        let window = web_sys::window();
+        // `LocalStorage::raw()` throws when storage is blocked: probe first.
+        let local = window
+            .as_ref()
+            .and_then(|w| w.local_storage().ok().flatten())
+            .map(|_| LocalStorage::raw());
+        let session = window
+            .as_ref()
+            .and_then(|w| w.session_storage().ok().flatten())
+            .map(|_| SessionStorage::raw());
+        let store = Store {
+            local,
+            session,
+            memory: RefCell::new(BTreeMap::new()),
+            warned: Cell::new(false),
+        };
+        if store.local.is_none() || store.session.is_none() {
+            store.warn();
+        }
+        store
+    }
+
+    fn storage(&self, area: Area) -> Option<&web_sys::Storage> {
+        match area {
+            Area::Local => self.local.as_ref(),
+            Area::Session => self.session.as_ref(),
+        }
+    }
+
+    /// Read a value: what memory holds for it if a write failed, else the
+    /// storage's value. A read that throws counts as absent (fail closed).
+    pub(crate) fn get(&self, area: Area, key: &'static str) -> Option<String> {
+        if let Ok(memory) = self.memory.try_borrow() {
+            if let Some(value) = memory.get(&(area, key)) {
+                return value.clone();
+            }
+        }
+        match self.storage(area).map(|s| s.get_item(key)) {
+            Some(Ok(value)) => value,
+            Some(Err(_)) => {
+                self.warn();
+                None
+            }
+            None => None,
+        }
+    }
+
+    /// Write (`Some`) or remove (`None`) a value. If the storage refuses, the
+    /// value is kept in memory for this page and the console is warned once.
+    pub(crate) fn set(&self, area: Area, key: &'static str, value: Option<&str>) {
+        let written = match (self.storage(area), value) {
+            (Some(s), Some(v)) => s.set_item(key, v).is_ok(),
+            (Some(s), None) => s.remove_item(key).is_ok(),
+            (None, _) => false,
+        };
+        if let Ok(mut memory) = self.memory.try_borrow_mut() {
+            if written {
+                memory.remove(&(area, key));
+            } else {
+                memory.insert((area, key), value.map(str::to_owned));
+            }
+        }
+        if !written {
+            self.warn();
+        }
+    }
+
+    /// Warn once per page that choices are kept in memory only.
+    pub(crate) fn warn(&self) {
+        if !self.warned.replace(true) {
+            web_sys::console::warn_1(
+                &"Candor: browser storage is unavailable, full or unreadable; \
+                  privacy choices are kept for this page only."
+                    .into(),
+            );
+        }
+    }
+}
