@@ -1,0 +1,148 @@
+// Candor's public object (CONTRACT §3): a thin, never-throwing facade over
+// the wasm `Widget`. Until a widget is attached every check answers "not
+// allowed". This file holds only top-level `function`/`const` declarations:
+// the build strips `export ` to inline it into the classic script candor.js.
+
+const CANDOR_NOT_READY = "Not allowed: your privacy choices are not loaded yet.";
+
+function candorPurposeOf(request) {
+  try {
+    const p = request && typeof request === "object" ? request.purpose : request;
+    return typeof p === "string" ? p.slice(0, 200) : "";
+  } catch (e) {
+    return "";
+  }
+}
+
+function candorDenied(request) {
+  return { allowed: false, reason: "not-ready", purpose: candorPurposeOf(request), explanation: CANDOR_NOT_READY };
+}
+
+function candorMessage(error) {
+  const text = error && typeof error === "object" && "message" in error ? error.message : String(error);
+  return text.indexOf("Candor:") === 0 ? text : "Candor: " + text;
+}
+
+// Create the public object and its private controls:
+// { candor, attach(widget), fail(error) }.
+export function createCandor() {
+  let widget = null;
+  let warned = false;
+  const subscribers = [];
+  let resolveReady;
+  let rejectReady;
+  const ready = new Promise((resolve, reject) => {
+    resolveReady = resolve;
+    rejectReady = reject;
+  });
+  // No unhandled-rejection noise; the site still sees the rejection.
+  ready.catch(() => {});
+
+  function warn(error) {
+    if (!warned) {
+      warned = true;
+      console.warn(candorMessage(error));
+    }
+  }
+  function call(fallback, use) {
+    if (widget) {
+      try {
+        return use(widget);
+      } catch (e) {
+        warn(e);
+      }
+    }
+    return fallback();
+  }
+  function emit(json) {
+    let preferences;
+    try {
+      preferences = JSON.parse(json);
+    } catch (e) {
+      return;
+    }
+    for (const cb of subscribers.slice()) {
+      try {
+        cb(preferences);
+      } catch (e) {
+        warn(e);
+      }
+    }
+    try {
+      window.dispatchEvent(new CustomEvent("candor:change", { detail: preferences }));
+    } catch (e) {
+      warn(e);
+    }
+  }
+
+  const candor = Object.freeze({
+    ready,
+    allows: (purpose) => call(() => false, (w) => w.allows(purpose) === true),
+    decide: (request) => call(() => candorDenied(request), (w) => JSON.parse(w.decide(request))),
+    record: (request) => call(() => candorDenied(request), (w) => JSON.parse(w.record(request))),
+    explain: (request) => call(() => CANDOR_NOT_READY, (w) => w.explain(request)),
+    acceptAll: () => call(() => undefined, (w) => void w.acceptAll()),
+    rejectAll: () => call(() => undefined, (w) => void w.rejectAll()),
+    set: (purpose, granted) => call(() => false, (w) => w.set(purpose, granted) === true),
+    show: () => call(() => undefined, (w) => void w.show()),
+    hide: () => call(() => undefined, (w) => void w.hide()),
+    preferences: () => call(() => null, (w) => JSON.parse(w.preferences())),
+    receipt: () => call(() => null, (w) => JSON.parse(w.receipt())),
+    reset: () => call(() => undefined, (w) => void w.reset()),
+    on(type, cb) {
+      if (type !== "change" || typeof cb !== "function") return () => {};
+      subscribers.push(cb);
+      return () => {
+        const i = subscribers.indexOf(cb);
+        if (i >= 0) subscribers.splice(i, 1);
+      };
+    },
+    ask: (purpose) => Promise.resolve(call(() => false, (w) => w.ask(purpose) === true)),
+    why: (request) => call(() => undefined, (w) => void w.why(request)),
+  });
+
+  function attach(w) {
+    widget = w;
+    try {
+      w.setListener(emit);
+    } catch (e) {
+      warn(e);
+    }
+    resolveReady(candor);
+    try {
+      window.dispatchEvent(new CustomEvent("candor:ready", { detail: candor }));
+    } catch (e) {
+      warn(e);
+    }
+  }
+  function fail(error) {
+    const err = error instanceof Error && candorMessage(error) === error.message ? error : new Error(candorMessage(error));
+    console.warn(err.message);
+    rejectReady(err);
+    return err;
+  }
+  return { candor, attach, fail };
+}
+
+// Resolves once <body> exists (an async script may run before it).
+export function candorBody() {
+  return new Promise((resolve) => {
+    if (document.body) resolve();
+    else document.addEventListener("DOMContentLoaded", () => resolve(), { once: true });
+  });
+}
+
+// Validate the config text, mount the widget and attach it. Throws a
+// `Candor: ...` Error with the validation message on a bad config.
+export async function candorLaunch(controls, Widget, configText) {
+  let widget;
+  try {
+    widget = new Widget(configText);
+  } catch (e) {
+    throw new Error("Candor: invalid config: " + (e && e.message ? e.message : String(e)));
+  }
+  await candorBody();
+  widget.mount();
+  controls.attach(widget);
+  return controls.candor;
+}

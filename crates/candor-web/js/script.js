@@ -1,0 +1,43 @@
+// candor.js body (classic script): <script src=".../candor.js" data-config="URL" async>
+// or an inline <script type="application/json" id="candor-config">. Finds
+// candor_web.js and candor_web_bg.wasm next to itself.
+const candorScript = document.currentScript;
+
+async function candorConfigText(script) {
+  const url = script && script.getAttribute("data-config");
+  if (url) {
+    let response;
+    try {
+      response = await fetch(new URL(url, document.baseURI), { credentials: "same-origin" });
+    } catch (e) {
+      throw new Error("Candor: could not fetch the config " + url + ": " + e.message);
+    }
+    if (!response.ok) throw new Error("Candor: could not fetch the config " + url + " (HTTP " + response.status + ")");
+    return response.text();
+  }
+  await candorBody();
+  const inline = document.getElementById("candor-config");
+  if (!inline) {
+    throw new Error('Candor: no config: add data-config="URL" to the script tag or a <script type="application/json" id="candor-config">');
+  }
+  return inline.textContent;
+}
+
+async function candorBoot(controls, script) {
+  const base = script && script.src ? script.src : document.baseURI;
+  const configText = await candorConfigText(script);
+  let glue;
+  try {
+    glue = await import(new URL("candor_web.js", base).href);
+    await glue.default({ module_or_path: new URL("candor_web_bg.wasm", base) });
+  } catch (e) {
+    throw new Error("Candor: could not load candor_web.js / candor_web_bg.wasm next to candor.js: " + (e && e.message));
+  }
+  return candorLaunch(controls, glue.Widget, configText);
+}
+
+if (!window.candor) {
+  const controls = createCandor();
+  window.candor = controls.candor;
+  candorBoot(controls, candorScript).catch((e) => controls.fail(e));
+}
