@@ -1,4 +1,10 @@
 //! A shopper's recorded choices.
+//!
+//! A [`Choices`] record holds, per purpose, the latest [`Choice`]. A grant of
+//! a purpose whose duration is `"session"` carries the session id it was made
+//! in ([`Choice::session`]); such grants are stored apart (the widget keeps
+//! them in sessionStorage, see [`crate::stored`]) and expire when the session
+//! changes. Refusals are never session-scoped.
 
 use std::collections::BTreeMap;
 
@@ -20,16 +26,37 @@ pub enum Method {
 impl Method {
     /// `accept-all`, `reject-all`, `preferences`, `api`, `ask`.
     pub fn as_str(self) -> &'static str {
-        todo!()
+        match self {
+            Method::AcceptAll => "accept-all",
+            Method::RejectAll => "reject-all",
+            Method::Preferences => "preferences",
+            Method::Api => "api",
+            Method::Ask => "ask",
+        }
     }
     /// Parse [`Method::as_str`] back.
+    ///
+    /// ```
+    /// use candor_core::Method;
+    /// assert_eq!(Method::parse("accept-all"), Some(Method::AcceptAll));
+    /// assert_eq!(Method::parse("required"), None);
+    /// ```
     pub fn parse(s: &str) -> Option<Method> {
-        todo!()
+        Method::ALL.into_iter().find(|m| m.as_str() == s)
     }
     /// Whether a grant made this way is an explicit per-purpose opt-in (rule 7).
+    /// `preferences`, `api` and `ask` are; `accept-all` and `reject-all` are not.
     pub fn is_explicit(self) -> bool {
-        todo!()
+        matches!(self, Method::Preferences | Method::Api | Method::Ask)
     }
+    /// Every method.
+    pub const ALL: [Method; 5] = [
+        Method::AcceptAll,
+        Method::RejectAll,
+        Method::Preferences,
+        Method::Api,
+        Method::Ask,
+    ];
 }
 
 /// One purpose's choice.

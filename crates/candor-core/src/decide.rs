@@ -1,6 +1,48 @@
 //! The rule table of CONTRACT §2.
+//!
+//! | # | condition | allowed | reason |
+//! |---|---|---|---|
+//! | 1 | purpose not in the config | no | `unknown-purpose` |
+//! | 2 | a requested signal is `sensitive` | no | `sensitive-signal` |
+//! | 3 | a requested signal is `demographic` and targeting is `"deny"` | no | `demographic-signal` |
+//! | 4 | a requested signal is not declared on the purpose | no | `undeclared-signal` |
+//! | 5 | a channel is given and is not declared on the purpose | no | `undeclared-channel` |
+//! | 6 | the purpose is required | yes | `required` (rule 12 still applies) |
+//! | 7 | GPC on, purpose `saleOrShare`, no explicit opt-in to it | no | `gpc` |
+//! | 8 | no choice recorded for the purpose | no | `no-choice` |
+//! | 9 | the choice was made under an older `revision` | no | `outdated` |
+//! | 10 | the choice is older than its duration, or a session grant from an earlier session | no | `expired` |
+//! | 11 | the shopper refused | no | `refused` |
+//! | 12 | a channel is given and its cap is reached in its window | no | `frequency-cap` + `retryAfter` |
+//! | 13 | otherwise | yes | `granted` |
+//!
+//! First match wins. Rules 2–4 are applied rule by rule over all requested
+//! signals: a sensitive signal anywhere in the request wins over a
+//! demographic one earlier in the list. A signal unknown to the config is
+//! undeclared (rule 4); a channel unknown to the config is undeclared (rule 5).
+//!
+//! Precisions of rule 10 (all "fail closed"):
+//! - a choice dated more than [`CLOCK_SKEW_MS`] after `now` is not trusted and
+//!   counts as expired;
+//! - a refusal lasts `expiresAfterDays` whatever the purpose's duration;
+//! - a grant of a `{ "days": N }` purpose expires once `now >= at + N days`;
+//! - a grant of a `"session"` purpose expires when its session id differs from
+//!   the current one (or is missing), and in any case after `expiresAfterDays`;
+//! - any grant carrying a session id other than the current one is expired.
+//!
+//! Rule 9 only looks at older revisions: a choice made under a newer revision
+//! than the config's (a rolled-back config) is current.
 
-use crate::{Choices, Config, Ledger, Method};
+use crate::config::{Duration, Purpose, SignalKind, DAY_MS};
+use crate::{Choice, Choices, Config, DemographicTargeting, Ledger, Method};
+
+/// Allowed clock skew: a choice dated up to this far in the future is trusted.
+pub const CLOCK_SKEW_MS: u64 = 10 * 60 * 1000;
+
+/// Most signals a request may name (see [`Request::is_reasonable`]).
+pub const MAX_REQUEST_SIGNALS: usize = 64;
+/// Longest purpose, signal or channel id a request may name, in bytes.
+pub const MAX_REQUEST_ID: usize = 200;
 
 /// What the site asks.
 #[derive(Debug, Clone, Copy)]
@@ -11,6 +53,19 @@ pub struct Request<'a> {
     pub signals: &'a [&'a str],
     /// Channel a message would go out on.
     pub channel: Option<&'a str>,
+}
+
+impl Request<'_> {
+    /// Whether the request is within sane bounds (at most
+    /// [`MAX_REQUEST_SIGNALS`] signals, ids of at most [`MAX_REQUEST_ID`]
+    /// bytes). [`Engine::decide`](crate::Engine::decide) denies other requests
+    /// with [`Reason::Invalid`].
+    pub fn is_reasonable(&self) -> bool {
+        self.purpose.len() <= MAX_REQUEST_ID
+            && self.signals.len() <= MAX_REQUEST_SIGNALS
+            && self.signals.iter().all(|s| s.len() <= MAX_REQUEST_ID)
+            && self.channel.is_none_or(|c| c.len() <= MAX_REQUEST_ID)
+    }
 }
 
 /// The world outside the core.
@@ -62,7 +117,26 @@ pub enum Reason {
 impl Reason {
     /// The contract's kebab-case string, e.g. `"frequency-cap"`; `"invalid-request"` for [`Reason::Invalid`].
     pub fn as_str(self) -> &'static str {
-        todo!()
+        match self {
+            Reason::UnknownPurpose => "unknown-purpose",
+            Reason::SensitiveSignal => "sensitive-signal",
+            Reason::DemographicSignal => "demographic-signal",
+            Reason::UndeclaredSignal => "undeclared-signal",
+            Reason::UndeclaredChannel => "undeclared-channel",
+            Reason::Required => "required",
+            Reason::Gpc => "gpc",
+            Reason::NoChoice => "no-choice",
+            Reason::Outdated => "outdated",
+            Reason::Expired => "expired",
+            Reason::Refused => "refused",
+            Reason::FrequencyCap => "frequency-cap",
+            Reason::Granted => "granted",
+            Reason::Invalid => "invalid-request",
+        }
+    }
+    /// Whether this reason allows the personalization (`required`, `granted`).
+    pub fn is_allowed(self) -> bool {
+        matches!(self, Reason::Required | Reason::Granted)
     }
 }
 
@@ -81,8 +155,59 @@ pub struct Decision {
     pub choice: Option<(u64, Method, bool)>,
     /// For rules 2–4: the offending signal id as requested; for 12: none.
     pub signal: Option<String>,
-    /// Index of the channel in `config.channels` (rules 5, 12), if known.
+    /// Index of the requested channel in `config.channels`, if the channel is
+    /// known to the config and the decision got past rule 4.
     pub channel: Option<usize>,
+}
+
+impl Decision {
+    fn deny(reason: Reason) -> Decision {
+        Decision {
+            allowed: false,
+            reason,
+            retry_after: None,
+            purpose: None,
+            choice: None,
+            signal: None,
+            channel: None,
+        }
+    }
+    /// The decision for a malformed request ([`Reason::Invalid`], denied).
+    pub fn invalid() -> Decision {
+        Decision::deny(Reason::Invalid)
+    }
+}
+
+/// Why `choice` no longer counts for `purpose` at `ctx`: [`Reason::Outdated`]
+/// (rule 9), [`Reason::Expired`] (rule 10), or `None` if it is current.
+pub fn choice_status(
+    config: &Config,
+    purpose: &Purpose,
+    choice: &Choice,
+    ctx: &Context<'_>,
+) -> Option<Reason> {
+    if choice.revision < config.revision {
+        return Some(Reason::Outdated);
+    }
+    if choice.at > ctx.now.saturating_add(CLOCK_SKEW_MS) {
+        return Some(Reason::Expired);
+    }
+    let days = |n: u32| choice.at.saturating_add(u64::from(n) * DAY_MS);
+    let backstop = days(config.expires_after_days);
+    let expired = if !choice.granted {
+        ctx.now >= backstop
+    } else {
+        let other_session = match &choice.session {
+            Some(s) => s != ctx.session,
+            None => purpose.duration == Duration::Session,
+        };
+        other_session
+            || match purpose.duration {
+                Duration::Session => ctx.now >= backstop,
+                Duration::Days(n) => ctx.now >= days(n),
+            }
+    };
+    expired.then_some(Reason::Expired)
 }
 
 /// Decide one request, rules 1–13 in order, first match wins.
@@ -93,5 +218,120 @@ pub fn decide(
     request: &Request<'_>,
     ctx: &Context<'_>,
 ) -> Decision {
-    todo!()
+    // Rule 1.
+    let Some(pi) = config.purpose_index(request.purpose) else {
+        return Decision::deny(Reason::UnknownPurpose);
+    };
+    let Some(purpose) = config.purposes.get(pi) else {
+        return Decision::deny(Reason::UnknownPurpose);
+    };
+    let mut d = Decision::deny(Reason::UnknownPurpose);
+    d.purpose = Some(pi);
+
+    // Rules 2–4. A validated config never declares a sensitive signal, nor a
+    // demographic one under "deny", on a purpose: if every requested signal
+    // is declared, none of rules 2–4 can fire (the fast path).
+    if !request
+        .signals
+        .iter()
+        .all(|s| purpose.signals.iter().any(|p| p == s))
+    {
+        if let Some(reason) = signal_rules(config, purpose, request, &mut d) {
+            d.reason = reason;
+            return d;
+        }
+    }
+
+    // Rule 5.
+    let mut cap = None;
+    if let Some(channel) = request.channel {
+        d.channel = config.channel_index(channel);
+        if !purpose.channels.iter().any(|c| c == channel) {
+            d.reason = Reason::UndeclaredChannel;
+            return d;
+        }
+        cap = d
+            .channel
+            .and_then(|i| config.channels.get(i))
+            .and_then(|c| c.cap.as_ref().map(|cap| (c.id.as_str(), cap)));
+    }
+    let capped = |d: &mut Decision| -> bool {
+        match cap.and_then(|(id, cap)| ledger.capped(id, cap, ctx.now)) {
+            Some(retry) => {
+                d.reason = Reason::FrequencyCap;
+                d.retry_after = Some(retry);
+                true
+            }
+            None => false,
+        }
+    };
+
+    // Rule 6.
+    if purpose.required {
+        if !capped(&mut d) {
+            d.allowed = true;
+            d.reason = Reason::Required;
+        }
+        return d;
+    }
+
+    let choice = choices.purposes.get(&purpose.id);
+    d.choice = choice.map(|c| (c.at, c.method, c.granted));
+    // Rule 7.
+    if ctx.gpc && purpose.sale_or_share && !choice.is_some_and(|c| c.granted && c.explicit) {
+        d.reason = Reason::Gpc;
+        return d;
+    }
+    // Rule 8.
+    let Some(choice) = choice else {
+        d.reason = Reason::NoChoice;
+        return d;
+    };
+    // Rules 9, 10.
+    if let Some(reason) = choice_status(config, purpose, choice, ctx) {
+        d.reason = reason;
+        return d;
+    }
+    // Rule 11.
+    if !choice.granted {
+        d.reason = Reason::Refused;
+        return d;
+    }
+    // Rule 12.
+    if capped(&mut d) {
+        return d;
+    }
+    // Rule 13.
+    d.allowed = true;
+    d.reason = Reason::Granted;
+    d
+}
+
+/// Rules 2, 3 and 4, each over all requested signals.
+fn signal_rules(
+    config: &Config,
+    purpose: &Purpose,
+    request: &Request<'_>,
+    d: &mut Decision,
+) -> Option<Reason> {
+    let kind = |s: &str| config.signal(s).map(|s| s.kind);
+    let deny_demographic = config.demographic_targeting == DemographicTargeting::Deny;
+    let mut fire = |reason: Reason, test: &dyn Fn(&str) -> bool| {
+        let s = request.signals.iter().find(|s| test(s))?;
+        d.signal = Some((*s).to_string());
+        Some(reason)
+    };
+    fire(Reason::SensitiveSignal, &|s| {
+        kind(s) == Some(SignalKind::Sensitive)
+    })
+    .or_else(|| {
+        fire(Reason::DemographicSignal, &|s| {
+            deny_demographic && kind(s) == Some(SignalKind::Demographic)
+        })
+    })
+    .or_else(|| {
+        fire(Reason::UndeclaredSignal, &|s| {
+            !purpose.signals.iter().any(|p| p == s)
+        })
+    })
 }

@@ -2,8 +2,17 @@
 //! Every method is pure with respect to the outside world: time, session and
 //! GPC come in through [`Context`]; persistence goes out as strings.
 
-use crate::{Choices, Config, Context, Decision, Ledger, Method, Receipt, Request};
+use crate::decide::choice_status;
+use crate::receipt::ReceiptPurpose;
+use crate::{explain, stored};
+use crate::{
+    Choice, Choices, Config, Context, Decision, Duration, Ledger, Method, Purpose, Receipt, Request,
+};
 use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Longest purpose string echoed back in a [`Report`], in characters.
+pub const MAX_REPORTED_PURPOSE: usize = 200;
 
 /// Config, the shopper's choices and the frequency ledger, together.
 #[derive(Debug, Clone)]
@@ -40,7 +49,7 @@ pub struct Preferences {
     pub revision: u32,
     /// Purpose id → current choice. Only current (not outdated, not expired)
     /// choices appear; required purposes appear as granted, method `"required"`.
-    pub purposes: std::collections::BTreeMap<String, PurposeState>,
+    pub purposes: BTreeMap<String, PurposeState>,
 }
 
 /// One entry of [`Preferences::purposes`].
@@ -61,50 +70,140 @@ impl Engine {
     /// A fresh engine with no choices recorded. `consent_id` is a fresh random
     /// id from the caller (the core has no randomness); a loaded record keeps its own.
     pub fn new(config: Config, consent_id: String) -> Self {
-        todo!()
+        Engine {
+            config,
+            choices: Choices {
+                consent_id,
+                ..Choices::default()
+            },
+            ledger: Ledger::default(),
+        }
     }
     /// The validated config.
     pub fn config(&self) -> &Config {
-        todo!()
+        &self.config
     }
     /// The current choices.
     pub fn choices(&self) -> &Choices {
-        todo!()
+        &self.choices
     }
     /// The frequency ledger.
     pub fn ledger(&self) -> &Ledger {
-        todo!()
+        &self.ledger
     }
     /// Replace choices from their stored forms (localStorage value, sessionStorage
     /// value). Anything undecodable counts as absent: fail closed. Returns false
     /// if something present could not be decoded (the caller may warn).
+    ///
+    /// The session part is merged in only when its consent id is the
+    /// persistent record's (or, with no persistent record, this engine's);
+    /// otherwise it is ignored and `false` is returned. If either part is
+    /// undecodable, **no** choices are kept (the engine's consent id stays).
+    /// Where both parts hold a choice for one purpose, the later one wins.
     pub fn load_choices(&mut self, persistent: Option<&str>, session: Option<&str>) -> bool {
-        todo!()
+        let fresh = Choices {
+            consent_id: self.choices.consent_id.clone(),
+            ..Choices::default()
+        };
+        let mut record = match persistent {
+            None => fresh.clone(),
+            Some(s) => match stored::decode_choices(s) {
+                Some(c) => c,
+                None => {
+                    self.choices = fresh;
+                    return false;
+                }
+            },
+        };
+        let mut ok = true;
+        if let Some(s) = session {
+            match stored::decode_session(s) {
+                None => {
+                    self.choices = fresh;
+                    return false;
+                }
+                Some((id, _)) if id != record.consent_id => ok = false,
+                Some((_, grants)) => {
+                    for (purpose, choice) in grants {
+                        let later = record
+                            .purposes
+                            .get(&purpose)
+                            .is_none_or(|old| old.at <= choice.at);
+                        if later {
+                            record.purposes.insert(purpose, choice);
+                        }
+                    }
+                }
+            }
+        }
+        self.choices = record;
+        ok
     }
     /// Replace the ledger from its stored form; undecodable → empty, returns false.
+    ///
+    /// Channels the config does not cap are dropped, and each channel keeps
+    /// its newest `max` deliveries (which leaves every decision unchanged).
     pub fn load_ledger(&mut self, stored: Option<&str>) -> bool {
-        todo!()
+        let Some(s) = stored else {
+            self.ledger = Ledger::default();
+            return true;
+        };
+        match stored::decode_ledger(s) {
+            Some(mut ledger) => {
+                ledger.prune(&self.config, None);
+                self.ledger = ledger;
+                true
+            }
+            None => {
+                self.ledger = Ledger::default();
+                false
+            }
+        }
     }
     /// Stored forms of the choices: (persistent part for localStorage,
     /// session grants for sessionStorage). `None` = nothing to store (remove key).
     pub fn encode_choices(&self) -> (Option<String>, Option<String>) {
-        todo!()
+        stored::encode_choices(&self.choices)
     }
     /// Stored form of the ledger.
     pub fn encode_ledger(&self) -> String {
-        todo!()
+        stored::encode_ledger(&self.ledger)
     }
     /// CONTRACT §2 decision.
+    ///
+    /// A request outside sane bounds ([`Request::is_reasonable`]) is denied
+    /// with [`Reason::Invalid`](crate::Reason::Invalid).
     pub fn decide(&self, request: &Request<'_>, ctx: &Context<'_>) -> Decision {
-        todo!()
+        if !request.is_reasonable() {
+            return Decision::invalid();
+        }
+        crate::decide(&self.config, &self.choices, &self.ledger, request, ctx)
     }
     /// Decide and, when allowed and a channel is given, count one message.
+    ///
+    /// Only a delivery on a channel with a cap is counted; other channels
+    /// are never capped and leave no trace. Recording also forgets, on every
+    /// channel, deliveries that left their window.
     pub fn record(&mut self, request: &Request<'_>, ctx: &Context<'_>) -> Decision {
-        todo!()
+        let decision = self.decide(request, ctx);
+        if decision.allowed {
+            let channel = decision.channel.and_then(|i| self.config.channels.get(i));
+            if let Some((id, cap)) = channel.and_then(|c| c.cap.as_ref().map(|cap| (&c.id, cap))) {
+                self.ledger.prune(&self.config, Some(ctx.now));
+                self.ledger.push(id, cap, ctx.now);
+            }
+        }
+        decision
     }
     /// Turn a decision into the JS-facing report with its explanation in `lang`.
     pub fn report(&self, request: &Request<'_>, decision: &Decision, lang: &str) -> Report {
-        todo!()
+        Report {
+            allowed: decision.allowed,
+            reason: decision.reason.as_str(),
+            purpose: explain::truncate(request.purpose, MAX_REPORTED_PURPOSE).to_string(),
+            explanation: explain::explain(&self.config, request, decision, lang),
+            retry_after: decision.retry_after,
+        }
     }
     /// Record one choice. Errors (unknown or required purpose) leave state unchanged.
     pub fn set(
@@ -114,31 +213,188 @@ impl Engine {
         method: Method,
         ctx: &Context<'_>,
     ) -> Result<(), &'static str> {
-        todo!()
+        let Some(p) = self.config.purpose(purpose) else {
+            return Err("unknown-purpose");
+        };
+        if p.required {
+            return Err("required-purpose");
+        }
+        let choice = Choice {
+            granted,
+            at: ctx.now,
+            method,
+            explicit: method.is_explicit(),
+            revision: self.config.revision,
+            session: (granted && p.duration == Duration::Session).then(|| ctx.session.to_string()),
+        };
+        let id = p.id.clone();
+        self.choices.purposes.insert(id, choice);
+        self.touch(ctx);
+        Ok(())
+    }
+
+    fn touch(&mut self, ctx: &Context<'_>) {
+        if self.choices.created_at == 0 {
+            self.choices.created_at = ctx.now;
+        }
+        self.choices.updated_at = ctx.now;
+        self.choices.revision = self.config.revision;
+    }
+
+    fn set_all(&mut self, granted: bool, method: Method, ctx: &Context<'_>) {
+        let config = &self.config;
+        self.choices
+            .purposes
+            .retain(|id, _| config.purpose(id).is_some());
+        let ids: Vec<String> = config
+            .purposes
+            .iter()
+            .filter(|p| !p.required)
+            .map(|p| p.id.clone())
+            .collect();
+        for id in ids {
+            // Cannot fail: the id is a non-required purpose of the config.
+            let _ = self.set(&id, granted, method, ctx);
+        }
+        self.touch(ctx);
     }
     /// Grant every non-required purpose (method `accept-all`, not explicit).
+    /// Choices for purposes no longer in the config are dropped.
     pub fn accept_all(&mut self, ctx: &Context<'_>) {
-        todo!()
+        self.set_all(true, Method::AcceptAll, ctx);
     }
     /// Refuse every non-required purpose (method `reject-all`).
+    /// Choices for purposes no longer in the config are dropped.
     pub fn reject_all(&mut self, ctx: &Context<'_>) {
-        todo!()
+        self.set_all(false, Method::RejectAll, ctx);
     }
     /// Forget every choice and start a new record under `consent_id`. Ledger is kept.
     pub fn reset(&mut self, consent_id: String) {
-        todo!()
+        self.choices = Choices {
+            consent_id,
+            ..Choices::default()
+        };
     }
     /// Whether the shopper has a current choice for every non-required purpose
     /// (i.e. the banner need not be shown).
+    ///
+    /// A choice that is outdated (rule 9) or expired (rule 10) does not
+    /// count, so a session grant from an earlier visit brings the banner
+    /// back unless the purpose has no other choice to make.
     pub fn has_current_choices(&self, ctx: &Context<'_>) -> bool {
-        todo!()
+        self.config
+            .purposes
+            .iter()
+            .filter(|p| !p.required)
+            .all(|p| self.current(p, ctx).is_some())
+    }
+
+    /// The purpose's choice if it is current (neither outdated nor expired).
+    fn current(&self, purpose: &Purpose, ctx: &Context<'_>) -> Option<&Choice> {
+        self.choices
+            .purposes
+            .get(&purpose.id)
+            .filter(|c| choice_status(&self.config, purpose, c, ctx).is_none())
+    }
+
+    /// How long `choice` lasts: the purpose's duration for a grant,
+    /// `expiresAfterDays` for a refusal.
+    fn lasts(&self, purpose: &Purpose, granted: bool) -> Duration {
+        if granted {
+            purpose.duration
+        } else {
+            Duration::Days(self.config.expires_after_days)
+        }
     }
     /// CONTRACT §3 `preferences()`.
     pub fn preferences(&self, ctx: &Context<'_>) -> Preferences {
-        todo!()
+        let mut purposes = BTreeMap::new();
+        for p in &self.config.purposes {
+            let state = if p.required {
+                PurposeState {
+                    granted: true,
+                    at: self.choices.updated_at,
+                    method: "required",
+                    duration: p.duration,
+                }
+            } else if let Some(c) = self.current(p, ctx) {
+                PurposeState {
+                    granted: c.granted,
+                    at: c.at,
+                    method: c.method.as_str(),
+                    duration: self.lasts(p, c.granted),
+                }
+            } else {
+                continue;
+            };
+            purposes.insert(p.id.clone(), state);
+        }
+        Preferences {
+            consent_id: self.choices.consent_id.clone(),
+            revision: self.choices.revision,
+            purposes,
+        }
     }
     /// CONTRACT §3 `receipt()`, texts as shown in `lang`.
+    ///
+    /// Every purpose appears with its title and description as shown in
+    /// `lang`; one without a current choice appears as not granted, with no
+    /// `at` or `method`.
     pub fn receipt(&self, ctx: &Context<'_>, lang: &str) -> Receipt {
-        todo!()
+        let dl = self.config.default_language.as_str();
+        let language = explain::truncate(lang, 35).to_string();
+        let purposes: Vec<ReceiptPurpose> = self
+            .config
+            .purposes
+            .iter()
+            .map(|p| {
+                let current = if p.required {
+                    None
+                } else {
+                    self.current(p, ctx)
+                };
+                ReceiptPurpose {
+                    id: p.id.clone(),
+                    title: p.title.get(&language, dl).to_string(),
+                    description: p.description.get(&language, dl).to_string(),
+                    required: p.required,
+                    sale_or_share: p.sale_or_share,
+                    granted: p.required || current.is_some_and(|c| c.granted),
+                    at: if p.required {
+                        Some(self.choices.updated_at)
+                    } else {
+                        current.map(|c| c.at)
+                    },
+                    method: if p.required {
+                        Some("required")
+                    } else {
+                        current.map(|c| c.method.as_str())
+                    },
+                    explicit: current.is_some_and(|c| c.explicit),
+                    duration: self.lasts(p, p.required || current.is_none_or(|c| c.granted)),
+                }
+            })
+            .collect();
+        let method = self
+            .choices
+            .purposes
+            .values()
+            .max_by_key(|c| c.at)
+            .map(|c| c.method.as_str());
+        let mut receipt = Receipt {
+            consent_id: self.choices.consent_id.clone(),
+            created_at: self.choices.created_at,
+            updated_at: self.choices.updated_at,
+            issued_at: ctx.now,
+            revision: self.config.revision,
+            language,
+            method,
+            gpc: ctx.gpc,
+            policy_url: self.config.policy_url.clone(),
+            purposes,
+            texts_sha256: String::new(),
+        };
+        receipt.texts_sha256 = receipt.compute_texts_sha256();
+        receipt
     }
 }

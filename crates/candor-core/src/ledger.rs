@@ -1,5 +1,13 @@
 //! Per-channel frequency ledger: sliding windows of delivery times.
+//!
+//! A delivery at time `t` counts against its channel's cap while
+//! `now < t + window_ms` (the window is `(now - window, now]`). Deliveries
+//! dated in the future count too (fail closed). The cap is reached when the
+//! count is at least `max`; the channel frees up exactly when the `max`-th
+//! newest counted delivery leaves the window.
 
+use crate::config::Cap;
+use crate::Config;
 use std::collections::BTreeMap;
 
 /// Channel id → delivery times (epoch ms, ascending), bounded: entries outside
@@ -8,4 +16,114 @@ use std::collections::BTreeMap;
 pub struct Ledger {
     /// Channel id → ascending delivery times.
     pub channels: BTreeMap<String, Vec<u64>>,
+}
+
+/// The deliveries of `times` (ascending) still inside the window at `now`.
+fn in_window(times: &[u64], now: u64, window_ms: u64) -> &[u64] {
+    let first = times.partition_point(|&t| t.saturating_add(window_ms) <= now);
+    times.get(first..).unwrap_or(&[])
+}
+
+impl Ledger {
+    /// How many deliveries on `channel` count against `cap` at `now`.
+    pub fn count(&self, channel: &str, cap: &Cap, now: u64) -> usize {
+        self.channels
+            .get(channel)
+            .map_or(0, |t| in_window(t, now, cap.window_ms).len())
+    }
+
+    /// `None` if `channel` may carry one more message at `now`; otherwise
+    /// `Some(retry_after)`, the epoch ms at which the count drops below `max`.
+    ///
+    /// ```
+    /// use candor_core::{config::{Cap, Period}, Ledger};
+    /// let cap = Cap { max: 2, window_ms: 1000, period: Period::Hours(1) };
+    /// let mut ledger = Ledger::default();
+    /// ledger.channels.insert("email".into(), vec![100, 400]);
+    /// assert_eq!(ledger.capped("email", &cap, 900), Some(1100));
+    /// assert_eq!(ledger.capped("email", &cap, 1100), None);
+    /// ```
+    pub fn capped(&self, channel: &str, cap: &Cap, now: u64) -> Option<u64> {
+        let times = self.channels.get(channel)?;
+        let live = in_window(times, now, cap.window_ms);
+        let max = usize::try_from(cap.max).unwrap_or(usize::MAX);
+        if live.len() < max {
+            return None;
+        }
+        live.get(live.len() - max)
+            .map(|t| t.saturating_add(cap.window_ms))
+    }
+
+    /// Count one delivery on `channel` at `now`, forgetting what left the
+    /// window and keeping only the newest `cap.max` entries.
+    pub fn push(&mut self, channel: &str, cap: &Cap, now: u64) {
+        let times = self.channels.entry(channel.to_string()).or_default();
+        times.retain(|&t| t.saturating_add(cap.window_ms) > now);
+        let at = times.partition_point(|&t| t <= now);
+        times.insert(at, now);
+        let max = usize::try_from(cap.max).unwrap_or(usize::MAX);
+        if times.len() > max {
+            times.drain(..times.len() - max);
+        }
+    }
+
+    /// Forget channels the config does not cap, entries outside their
+    /// window at `now` (when given), and all but the newest `max` entries.
+    /// Decisions are unchanged by pruning.
+    pub fn prune(&mut self, config: &Config, now: Option<u64>) {
+        self.channels.retain(|id, times| {
+            let Some(cap) = config.channel(id).and_then(|c| c.cap) else {
+                return false;
+            };
+            times.sort_unstable();
+            if let Some(now) = now {
+                times.retain(|&t| t.saturating_add(cap.window_ms) > now);
+            }
+            let max = usize::try_from(cap.max).unwrap_or(usize::MAX);
+            if times.len() > max {
+                times.drain(..times.len() - max);
+            }
+            !times.is_empty()
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Period;
+
+    const CAP: Cap = Cap {
+        max: 2,
+        window_ms: 1000,
+        period: Period::Hours(1),
+    };
+
+    #[test]
+    fn window_is_half_open() {
+        let mut l = Ledger::default();
+        l.channels.insert("c".into(), vec![0, 500]);
+        assert_eq!(l.count("c", &CAP, 999), 2);
+        assert_eq!(l.capped("c", &CAP, 999), Some(1000));
+        assert_eq!(l.count("c", &CAP, 1000), 1);
+        assert_eq!(l.capped("c", &CAP, 1000), None);
+    }
+
+    #[test]
+    fn future_entries_count() {
+        let mut l = Ledger::default();
+        l.channels.insert("c".into(), vec![5000, 6000]);
+        assert_eq!(l.capped("c", &CAP, 10), Some(6000));
+    }
+
+    #[test]
+    fn push_bounds_the_ledger() {
+        let mut l = Ledger::default();
+        for t in [0, 10, 20, 30, 2000, 2001] {
+            l.push("c", &CAP, t);
+        }
+        assert_eq!(l.channels.get("c"), Some(&vec![2000, 2001]));
+        l.push("c", &CAP, 1500);
+        assert_eq!(l.channels.get("c"), Some(&vec![2000, 2001]));
+    }
 }

@@ -1,3 +1,347 @@
 //! Versioned stored forms of [`Choices`](crate::Choices) and [`Ledger`](crate::Ledger).
 //! Decoding never panics; anything unexpected yields `None` (fail closed).
-//! (Migration notes: to be written by the core author.)
+//!
+//! # Format, version 1
+//!
+//! Compact JSON. The choices are split in two parts so that the widget can
+//! keep session grants in sessionStorage and everything else in localStorage:
+//!
+//! ```text
+//! persistent: {"v":1,"id":"<consent id>","r":<revision>,"c":<created ms>,"u":<updated ms>,
+//!              "p":{"<purpose>":[<granted 0|1>,<at ms>,"<method>",<explicit 0|1>,<revision>]}}
+//! session:    {"v":1,"id":"<consent id>",
+//!              "p":{"<purpose>":[<granted 0|1>,<at ms>,"<method>",<explicit 0|1>,<revision>,"<session id>"]}}
+//! ledger:     {"v":1,"l":{"<channel>":[<ms>,<ms>,…]}}
+//! ```
+//!
+//! A choice goes to the session part exactly when it carries a session id.
+//!
+//! # Strict decoding
+//!
+//! A stored value is decoded whole or not at all. It is rejected when it is
+//! larger than [`MAX_STORED_BYTES`], is not JSON, has another version, a
+//! missing or unknown key, a value of the wrong type or out of range, a
+//! timestamp after year 9999 ([`MAX_TIME`]), an id, purpose, channel or
+//! session longer than [`MAX_ID`] characters (or empty), a key `__proto__`,
+//! `constructor` or `prototype`, more than [`MAX_ENTRIES`] entries, or (for
+//! the ledger) times out of ascending order. The caller then acts as if
+//! nothing was stored: no choices, an empty ledger.
+//!
+//! # Migrating to a future version
+//!
+//! Every form carries `"v"`. The decoders read `"v"` first and dispatch
+//! on it; a version 2 would add a `decode_v2` next to the kept version-1
+//! decoder, both producing the same in-memory [`Choices`]. Encoding always
+//! writes the newest version, so a record read as version 1 is rewritten as
+//! version 2 on the next change, and older widgets that meet a version they
+//! do not know treat it as "no choices" (fail closed) rather than guess.
+
+use crate::{Choice, Choices, Ledger, Method};
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+
+/// Largest stored value accepted, in bytes (64 KiB).
+pub const MAX_STORED_BYTES: usize = 64 * 1024;
+/// Most purposes in a record, or delivery times in a ledger.
+pub const MAX_ENTRIES: usize = 1000;
+/// Longest id, purpose id, channel id or session id, in characters.
+pub const MAX_ID: usize = 200;
+/// Latest accepted timestamp: 9999-12-31T23:59:59.999Z.
+pub const MAX_TIME: u64 = 253_402_300_799_999;
+/// The version written.
+pub const VERSION: u64 = 1;
+
+const FORBIDDEN_KEYS: [&str; 3] = ["__proto__", "constructor", "prototype"];
+
+fn choice_entry(c: &Choice) -> Value {
+    let mut entry = vec![
+        json!(u8::from(c.granted)),
+        json!(c.at),
+        json!(c.method.as_str()),
+        json!(u8::from(c.explicit)),
+        json!(c.revision),
+    ];
+    if let Some(s) = &c.session {
+        entry.push(json!(s));
+    }
+    Value::Array(entry)
+}
+
+/// Stored forms of `choices`: (persistent part, session part). The
+/// persistent part is `None` for an empty, never-written record; the session
+/// part is `None` when no choice carries a session id.
+pub fn encode_choices(choices: &Choices) -> (Option<String>, Option<String>) {
+    let mut persistent = Map::new();
+    let mut session = Map::new();
+    for (id, c) in &choices.purposes {
+        let target = if c.session.is_some() {
+            &mut session
+        } else {
+            &mut persistent
+        };
+        target.insert(id.clone(), choice_entry(c));
+    }
+    let p = if choices.purposes.is_empty() && choices.created_at == 0 && choices.updated_at == 0 {
+        None
+    } else {
+        Some(
+            json!({
+                "v": VERSION,
+                "id": choices.consent_id,
+                "r": choices.revision,
+                "c": choices.created_at,
+                "u": choices.updated_at,
+                "p": persistent,
+            })
+            .to_string(),
+        )
+    };
+    let s = if session.is_empty() {
+        None
+    } else {
+        Some(json!({ "v": VERSION, "id": choices.consent_id, "p": session }).to_string())
+    };
+    (p, s)
+}
+
+/// Stored form of a ledger.
+pub fn encode_ledger(ledger: &Ledger) -> String {
+    json!({ "v": VERSION, "l": ledger.channels }).to_string()
+}
+
+fn parse(s: &str) -> Option<Map<String, Value>> {
+    if s.len() > MAX_STORED_BYTES {
+        return None;
+    }
+    match serde_json::from_str::<Value>(s).ok()? {
+        Value::Object(map) => Some(map),
+        _ => None,
+    }
+}
+
+/// The object's keys are exactly `keys`.
+fn has_exactly(map: &Map<String, Value>, keys: &[&str]) -> bool {
+    map.len() == keys.len() && keys.iter().all(|k| map.contains_key(*k))
+}
+
+fn version(map: &Map<String, Value>) -> Option<u64> {
+    map.get("v")?.as_u64()
+}
+
+fn time(v: &Value) -> Option<u64> {
+    v.as_u64().filter(|t| *t <= MAX_TIME)
+}
+
+fn revision(v: &Value) -> Option<u32> {
+    u32::try_from(v.as_u64()?).ok()
+}
+
+fn flag(v: &Value) -> Option<bool> {
+    match v.as_u64()? {
+        0 => Some(false),
+        1 => Some(true),
+        _ => None,
+    }
+}
+
+fn id(v: &Value) -> Option<String> {
+    let s = v.as_str()?;
+    ok_key(s).then(|| s.to_string())
+}
+
+fn ok_key(s: &str) -> bool {
+    !s.is_empty() && s.chars().count() <= MAX_ID && !FORBIDDEN_KEYS.contains(&s)
+}
+
+fn decode_entries(v: &Value, session: bool) -> Option<BTreeMap<String, Choice>> {
+    let map = v.as_object()?;
+    if map.len() > MAX_ENTRIES {
+        return None;
+    }
+    let mut out = BTreeMap::new();
+    for (purpose, entry) in map {
+        if !ok_key(purpose) {
+            return None;
+        }
+        let fields = entry.as_array()?;
+        let (base, sid) = match (fields.as_slice(), session) {
+            ([g, at, m, e, r], false) => ([g, at, m, e, r], None),
+            ([g, at, m, e, r, s], true) => ([g, at, m, e, r], Some(id(s)?)),
+            _ => return None,
+        };
+        let [g, at, m, e, r] = base;
+        let choice = Choice {
+            granted: flag(g)?,
+            at: time(at)?,
+            method: Method::parse(m.as_str()?)?,
+            explicit: flag(e)?,
+            revision: revision(r)?,
+            session: sid,
+        };
+        out.insert(purpose.clone(), choice);
+    }
+    Some(out)
+}
+
+/// Decode the persistent part. `None` if anything is off.
+pub fn decode_choices(stored: &str) -> Option<Choices> {
+    let map = parse(stored)?;
+    match version(&map)? {
+        1 => {
+            if !has_exactly(&map, &["v", "id", "r", "c", "u", "p"]) {
+                return None;
+            }
+            let created_at = time(map.get("c")?)?;
+            let updated_at = time(map.get("u")?)?;
+            Some(Choices {
+                consent_id: id(map.get("id")?)?,
+                revision: revision(map.get("r")?)?,
+                created_at,
+                updated_at,
+                purposes: decode_entries(map.get("p")?, false)?,
+            })
+        }
+        _ => None,
+    }
+}
+
+/// Decode the session part: (consent id, session choices). `None` if anything is off.
+pub fn decode_session(stored: &str) -> Option<(String, BTreeMap<String, Choice>)> {
+    let map = parse(stored)?;
+    match version(&map)? {
+        1 => {
+            if !has_exactly(&map, &["v", "id", "p"]) {
+                return None;
+            }
+            Some((id(map.get("id")?)?, decode_entries(map.get("p")?, true)?))
+        }
+        _ => None,
+    }
+}
+
+/// Decode a ledger. `None` if anything is off.
+pub fn decode_ledger(stored: &str) -> Option<Ledger> {
+    let map = parse(stored)?;
+    match version(&map)? {
+        1 => {
+            if !has_exactly(&map, &["v", "l"]) {
+                return None;
+            }
+            let channels = map.get("l")?.as_object()?;
+            let mut total = 0usize;
+            let mut out = BTreeMap::new();
+            for (channel, times) in channels {
+                if !ok_key(channel) {
+                    return None;
+                }
+                let times = times.as_array()?;
+                total = total.saturating_add(times.len());
+                if total > MAX_ENTRIES {
+                    return None;
+                }
+                let times: Vec<u64> = times.iter().map(time).collect::<Option<_>>()?;
+                if times.windows(2).any(|w| w.first() > w.get(1)) {
+                    return None;
+                }
+                out.insert(channel.clone(), times);
+            }
+            Some(Ledger { channels: out })
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Choices {
+        let mut c = Choices {
+            consent_id: "abc".into(),
+            revision: 2,
+            created_at: 10,
+            updated_at: 20,
+            purposes: BTreeMap::new(),
+        };
+        c.purposes.insert(
+            "email".into(),
+            Choice {
+                granted: false,
+                at: 20,
+                method: Method::RejectAll,
+                explicit: false,
+                revision: 2,
+                session: None,
+            },
+        );
+        c.purposes.insert(
+            "offers".into(),
+            Choice {
+                granted: true,
+                at: 15,
+                method: Method::Preferences,
+                explicit: true,
+                revision: 2,
+                session: Some("s1".into()),
+            },
+        );
+        c
+    }
+
+    #[test]
+    fn layout() {
+        let (p, s) = encode_choices(&sample());
+        assert_eq!(
+            p.as_deref(),
+            Some(r#"{"c":10,"id":"abc","p":{"email":[0,20,"reject-all",0,2]},"r":2,"u":20,"v":1}"#)
+        );
+        assert_eq!(
+            s.as_deref(),
+            Some(r#"{"id":"abc","p":{"offers":[1,15,"preferences",1,2,"s1"]},"v":1}"#)
+        );
+        assert_eq!(encode_choices(&Choices::default()), (None, None));
+    }
+
+    #[test]
+    fn rejects() {
+        for bad in [
+            "",
+            "null",
+            "[]",
+            r#"{"v":2,"id":"a","r":0,"c":0,"u":0,"p":{}}"#,
+            r#"{"v":1,"id":"a","r":0,"c":0,"u":0,"p":{},"x":1}"#,
+            r#"{"v":1,"id":"","r":0,"c":0,"u":0,"p":{}}"#,
+            r#"{"v":1,"id":"a","r":-1,"c":0,"u":0,"p":{}}"#,
+            r#"{"v":1,"id":"a","r":0,"c":253402300800000,"u":0,"p":{}}"#,
+            r#"{"v":1,"id":"a","r":0,"c":0,"u":0,"p":{"__proto__":[1,0,"api",1,0]}}"#,
+            r#"{"v":1,"id":"a","r":0,"c":0,"u":0,"p":{"x":[2,0,"api",1,0]}}"#,
+            r#"{"v":1,"id":"a","r":0,"c":0,"u":0,"p":{"x":[1,0,"nope",1,0]}}"#,
+            r#"{"v":1,"id":"a","r":0,"c":0,"u":0,"p":{"x":[1,0,"api",1,0,"s"]}}"#,
+            r#"{"v":1,"id":"a","r":0,"c":0.5,"u":0,"p":{}}"#,
+        ] {
+            assert_eq!(decode_choices(bad), None, "{bad}");
+        }
+        assert_eq!(
+            decode_session(r#"{"v":1,"id":"a","p":{"x":[1,0,"api",1,0]}}"#),
+            None
+        );
+        assert_eq!(decode_ledger(r#"{"v":1,"l":{"e":[2,1]}}"#), None);
+        assert_eq!(decode_ledger(r#"{"v":1,"l":{"constructor":[1]}}"#), None);
+        let huge = format!(r#"{{"v":1,"l":{{"e":[{}]}}}}"#, vec!["1"; 1001].join(","));
+        assert_eq!(decode_ledger(&huge), None);
+    }
+
+    #[test]
+    fn round_trip() {
+        let c = sample();
+        let (p, s) = encode_choices(&c);
+        let mut back = decode_choices(&p.unwrap()).unwrap();
+        let (id, session) = decode_session(&s.unwrap()).unwrap();
+        assert_eq!(id, "abc");
+        back.purposes.extend(session);
+        assert_eq!(back, c);
+        let mut l = Ledger::default();
+        l.channels.insert("email".into(), vec![1, 2, 3]);
+        assert_eq!(decode_ledger(&encode_ledger(&l)), Some(l));
+    }
+}
