@@ -294,11 +294,11 @@ pub(crate) fn random_id() -> String {
             *b = (js_sys::Math::random() * 256.0) as u8;
         }
     }
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut id = String::with_capacity(32);
     for b in bytes {
-        id.push(char::from(HEX[usize::from(b >> 4)]));
-        id.push(char::from(HEX[usize::from(b & 15)]));
+        for nibble in [b >> 4, b & 15] {
+            id.push(char::from_digit(u32::from(nibble), 16).unwrap_or('0'));
+        }
     }
     id
 }

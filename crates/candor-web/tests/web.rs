@@ -1,0 +1,554 @@
+//! Browser tests: mount the widget into a fresh page state, click the real
+//! buttons and checkboxes inside the shadow root, check decisions, storage,
+//! change notifications and the DOM hooks of CONTRACT §4.
+//!
+//! Run with `wasm-pack test --headless --chrome crates/candor-web`.
+#![cfg(target_arch = "wasm32")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    missing_docs
+)]
+
+use candor_web::Widget;
+use js_sys::{Function, Reflect};
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, HtmlInputElement, ShadowRoot};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const CONFIG: &str = r#"{
+  "revision": 1,
+  "policyUrl": "/privacy",
+  "expiresAfterDays": 180,
+  "defaultLanguage": "en",
+  "signals": [
+    { "id": "cart", "kind": "interest", "label": { "en": "Items in your cart", "fr": "Articles de votre panier" } },
+    { "id": "browsing", "kind": "interest", "label": "Products you viewed here" },
+    { "id": "region", "kind": "context", "label": "Your approximate region" },
+    { "id": "health", "kind": "sensitive", "label": "Health information" }
+  ],
+  "channels": [
+    { "id": "onsite", "label": "on this site", "cap": { "max": 3, "perHours": 24 } },
+    { "id": "email", "label": "by email", "cap": { "max": 2, "perDays": 7 } }
+  ],
+  "purposes": [
+    { "id": "essential", "required": true,
+      "title": "Essential", "description": "Keeps your cart and your privacy choices." },
+    { "id": "session-offers", "duration": "session",
+      "signals": ["cart", "browsing"], "channels": ["onsite"],
+      "title": { "en": "Offers during this visit" },
+      "description": { "en": "Uses what is in your cart to show offers while you shop." } },
+    { "id": "email-deals", "duration": { "days": 180 },
+      "signals": ["browsing"], "channels": ["email"],
+      "title": "Deals by email", "description": "Emails about deals on what you viewed." },
+    { "id": "ads", "saleOrShare": true, "signals": ["browsing"],
+      "title": "Ads on other sites <img src=x onerror=alert(1)>", "description": "Shares what you viewed with ad partners." }
+  ]
+}"#;
+
+const OPTIONAL: [&str; 3] = ["session-offers", "email-deals", "ads"];
+
+fn window() -> web_sys::Window {
+    web_sys::window().unwrap()
+}
+
+fn local() -> web_sys::Storage {
+    window().local_storage().unwrap().unwrap()
+}
+
+fn session() -> web_sys::Storage {
+    window().session_storage().unwrap().unwrap()
+}
+
+/// Clear storage, remove any previous widget, mount a new one that logs
+/// every change notification into `window.__changes`.
+fn fresh() -> Widget {
+    local().clear().unwrap();
+    session().clear().unwrap();
+    mount_again()
+}
+
+/// Mount a new widget over the current storage (a page reload).
+fn mount_again() -> Widget {
+    if let Some(old) = window().document().unwrap().get_element_by_id("candor") {
+        old.remove();
+    }
+    let mut widget = Widget::new(CONFIG).unwrap();
+    widget.mount();
+    Reflect::set(&window(), &"__changes".into(), &js_sys::Array::new()).unwrap();
+    let log = Function::new_with_args("json", "window.__changes.push(JSON.parse(json))");
+    widget.set_listener(log.into());
+    widget
+}
+
+fn changes() -> js_sys::Array {
+    Reflect::get(&window(), &"__changes".into())
+        .unwrap()
+        .unchecked_into()
+}
+
+fn root() -> ShadowRoot {
+    let host = window()
+        .document()
+        .unwrap()
+        .get_element_by_id("candor")
+        .expect("#candor exists");
+    host.shadow_root().expect("open shadow root")
+}
+
+fn find(selector: &str) -> Option<HtmlElement> {
+    root()
+        .query_selector(selector)
+        .unwrap()
+        .map(|e| e.unchecked_into())
+}
+
+fn count(selector: &str) -> u32 {
+    root().query_selector_all(selector).unwrap().length()
+}
+
+fn click(selector: &str) {
+    find(selector)
+        .unwrap_or_else(|| panic!("{selector} is in the shadow root"))
+        .click();
+}
+
+fn checkbox(purpose: &str) -> HtmlInputElement {
+    find(&format!(
+        r#"input[type="checkbox"][data-purpose="{purpose}"]"#
+    ))
+    .unwrap_or_else(|| panic!("checkbox for {purpose}"))
+    .unchecked_into()
+}
+
+fn request(purpose: &str) -> JsValue {
+    let r = js_sys::Object::new();
+    Reflect::set(&r, &"purpose".into(), &purpose.into()).unwrap();
+    r.into()
+}
+
+fn json_request(json: &str) -> JsValue {
+    js_sys::JSON::parse(json).unwrap()
+}
+
+fn decide(widget: &Widget, request: JsValue) -> Value {
+    serde_json::from_str(&widget.decide(request)).unwrap()
+}
+
+fn reason(widget: &Widget, purpose: &str) -> String {
+    decide(widget, request(purpose))["reason"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+fn prefs(widget: &Widget) -> Value {
+    serde_json::from_str(&widget.preferences()).unwrap()
+}
+
+fn active() -> Option<Element> {
+    root().active_element()
+}
+
+fn key(target: &Element, key: &str, shift: bool) {
+    let f = Function::new_with_args(
+        "t,k,s",
+        "t.dispatchEvent(new KeyboardEvent('keydown',{key:k,shiftKey:s,bubbles:true,composed:true,cancelable:true}))",
+    );
+    f.call3(&JsValue::NULL, target, &key.into(), &shift.into())
+        .unwrap();
+}
+
+#[wasm_bindgen_test]
+fn first_visit_shows_a_non_modal_banner_with_equal_buttons() {
+    let widget = fresh();
+    let banner = find(r#"[role="dialog"]"#).expect("banner");
+    assert_ne!(banner.get_attribute("aria-modal").as_deref(), Some("true"));
+    let title = banner.get_attribute("aria-labelledby").unwrap();
+    let text = banner.get_attribute("aria-describedby").unwrap();
+    assert!(!root()
+        .get_element_by_id(&title)
+        .unwrap()
+        .text_content()
+        .unwrap()
+        .is_empty());
+    assert!(!root()
+        .get_element_by_id(&text)
+        .unwrap()
+        .text_content()
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        find("a[href]").unwrap().get_attribute("href").as_deref(),
+        Some("/privacy")
+    );
+    let accept = find(r#"[data-action="accept-all"]"#).expect("accept-all");
+    let reject = find(r#"[data-action="reject-all"]"#).expect("reject-all");
+    assert!(find(r#"[data-action="customize"]"#).is_some());
+    assert_eq!(accept.tag_name(), reject.tag_name());
+    assert_eq!(accept.class_name(), reject.class_name());
+    assert_eq!(accept.offset_height(), reject.offset_height());
+    assert_eq!(accept.offset_width(), reject.offset_width());
+    assert!(accept.offset_height() >= 44, "44px touch target");
+    // Not blocking: no backdrop, no panel, no "Privacy choices" yet.
+    assert_eq!(count(r#"[aria-modal="true"]"#), 0);
+    assert!(find(r#"[data-action="open"]"#).is_none());
+    for purpose in OPTIONAL {
+        assert_eq!(reason(&widget, purpose), "no-choice");
+    }
+    assert_eq!(reason(&widget, "essential"), "required");
+    assert_eq!(reason(&widget, "nope"), "unknown-purpose");
+}
+
+#[wasm_bindgen_test]
+fn accept_all_button_grants_stores_and_notifies() {
+    let widget = fresh();
+    click(r#"[data-action="accept-all"]"#);
+    for purpose in OPTIONAL {
+        let d = decide(&widget, request(purpose));
+        assert_eq!(d["allowed"], true, "{purpose}: {d}");
+        assert_eq!(d["reason"], "granted");
+    }
+    assert!(widget.allows("email-deals".into()));
+    // Banner gone, "Privacy choices" there, focus moved onto it.
+    assert!(find(r#"[data-action="accept-all"]"#).is_none());
+    let open = find(r#"[data-action="open"]"#).expect("Privacy choices");
+    assert!(!open.text_content().unwrap().is_empty());
+    // Storage: persistent record, session grants apart.
+    assert!(local().get_item("candor").unwrap().is_some());
+    assert!(session().get_item("candor.grants").unwrap().is_some());
+    assert!(session().get_item("candor.session").unwrap().is_some());
+    // One change notification with the preferences.
+    let log = changes();
+    assert_eq!(log.length(), 1);
+    let p = prefs(&widget);
+    assert_eq!(p["purposes"]["email-deals"]["granted"], true);
+    assert_eq!(p["purposes"]["email-deals"]["method"], "accept-all");
+    assert!(p["consentId"].as_str().unwrap().len() >= 16);
+    // A reload keeps the choices and does not show the banner.
+    drop(widget);
+    let widget = mount_again();
+    assert_eq!(reason(&widget, "email-deals"), "granted");
+    assert_eq!(reason(&widget, "session-offers"), "granted");
+    assert!(find(r#"[data-action="accept-all"]"#).is_none());
+    assert!(find(r#"[data-action="open"]"#).is_some());
+}
+
+#[wasm_bindgen_test]
+fn reject_all_button_refuses_everything_optional() {
+    let widget = fresh();
+    click(r#"[data-action="reject-all"]"#);
+    for purpose in OPTIONAL {
+        assert_eq!(reason(&widget, purpose), "refused");
+    }
+    assert_eq!(reason(&widget, "essential"), "required");
+    assert!(find(r#"[data-action="open"]"#).is_some());
+    assert_eq!(changes().length(), 1);
+    // Refusals are persistent even for a session purpose.
+    drop(widget);
+    session().clear().unwrap();
+    let widget = mount_again();
+    assert_eq!(reason(&widget, "session-offers"), "refused");
+}
+
+#[wasm_bindgen_test]
+fn customize_opens_a_modal_panel_with_unticked_boxes_and_save_records_them() {
+    let widget = fresh();
+    click(r#"[data-action="customize"]"#);
+    let panel = find(r#"[role="dialog"][aria-modal="true"]"#).expect("panel");
+    assert!(
+        panel.contains(active().as_ref().map(|a| a.as_ref())),
+        "focus moved in"
+    );
+    for purpose in OPTIONAL {
+        let input = checkbox(purpose);
+        assert!(!input.checked(), "{purpose} unticked by default");
+        assert!(!input.disabled());
+        // A visible label.
+        let label = input.closest("label").unwrap().unwrap();
+        assert!(!label.text_content().unwrap().trim().is_empty());
+    }
+    let essential = checkbox("essential");
+    assert!(essential.checked() && essential.disabled());
+    // Site text is text: the title's markup shows as characters.
+    assert_eq!(count("img"), 0);
+    assert!(panel
+        .text_content()
+        .unwrap()
+        .contains("<img src=x onerror=alert(1)>"));
+    // Duration and data used are shown.
+    let text = panel.text_content().unwrap();
+    assert!(text.contains("180"), "days shown: {text}");
+    assert!(text.contains("Items in your cart"), "signal labels shown");
+
+    checkbox("email-deals").click();
+    click(r#"[data-action="save"]"#);
+    assert!(find(r#"[aria-modal="true"]"#).is_none(), "panel closed");
+    assert_eq!(reason(&widget, "email-deals"), "granted");
+    assert_eq!(reason(&widget, "session-offers"), "refused");
+    assert_eq!(reason(&widget, "ads"), "refused");
+    let p = prefs(&widget);
+    assert_eq!(p["purposes"]["email-deals"]["method"], "preferences");
+    assert_eq!(p["purposes"]["ads"]["granted"], false);
+    assert!(changes().length() >= 1);
+    // The banner is gone; "Privacy choices" reopens with current grants ticked.
+    assert!(find(r#"[data-action="accept-all"]"#).is_none());
+    click(r#"[data-action="open"]"#);
+    assert!(checkbox("email-deals").checked());
+    assert!(!checkbox("ads").checked());
+    // Withdrawing is as easy: untick, save.
+    checkbox("email-deals").click();
+    click(r#"[data-action="save"]"#);
+    assert_eq!(reason(&widget, "email-deals"), "refused");
+}
+
+#[wasm_bindgen_test]
+fn panel_traps_focus_closes_on_escape_and_returns_focus() {
+    let widget = fresh();
+    widget.reject_all();
+    let open = find(r#"[data-action="open"]"#).unwrap();
+    open.focus().unwrap();
+    open.click();
+    let panel = find(r#"[aria-modal="true"]"#).unwrap();
+    let focusables = panel
+        .query_selector_all("button,input:not([disabled]),a[href]")
+        .unwrap();
+    let first: HtmlElement = focusables.item(0).unwrap().unchecked_into();
+    let last: HtmlElement = focusables
+        .item(focusables.length() - 1)
+        .unwrap()
+        .unchecked_into();
+    last.focus().unwrap();
+    key(&last, "Tab", false);
+    assert_eq!(
+        active().as_ref(),
+        Some(first.as_ref() as &Element),
+        "Tab wraps to the first"
+    );
+    key(&first, "Tab", true);
+    assert_eq!(
+        active().as_ref(),
+        Some(last.as_ref() as &Element),
+        "Shift+Tab wraps to the last"
+    );
+    key(&last, "Escape", false);
+    assert!(find(r#"[aria-modal="true"]"#).is_none(), "Esc closes");
+    let open = find(r#"[data-action="open"]"#).unwrap();
+    assert_eq!(
+        active().as_ref(),
+        Some(open.as_ref() as &Element),
+        "focus returns"
+    );
+    // show()/hide() from the API.
+    widget.show();
+    assert!(find(r#"[aria-modal="true"]"#).is_some());
+    widget.hide();
+    assert!(find(r#"[aria-modal="true"]"#).is_none());
+}
+
+#[wasm_bindgen_test]
+fn set_records_api_choices_and_rejects_nonsense() {
+    let widget = fresh();
+    assert!(widget.set("email-deals".into(), true.into()));
+    assert_eq!(reason(&widget, "email-deals"), "granted");
+    assert_eq!(prefs(&widget)["purposes"]["email-deals"]["method"], "api");
+    assert_eq!(changes().length(), 1);
+    assert!(!widget.set("nope".into(), true.into()));
+    assert!(!widget.set("essential".into(), false.into()));
+    assert!(!widget.set("ads".into(), "yes".into()));
+    assert!(!widget.set(JsValue::NULL, true.into()));
+    assert!(widget.set("email-deals".into(), false.into()));
+    assert_eq!(reason(&widget, "email-deals"), "refused");
+}
+
+#[wasm_bindgen_test]
+fn malformed_requests_are_denied_never_thrown() {
+    let widget = fresh();
+    widget.accept_all();
+    let invalid = |r: JsValue| {
+        let d = decide(&widget, r);
+        assert_eq!(d["allowed"], false, "{d}");
+        assert_eq!(d["reason"], "invalid-request", "{d}");
+    };
+    invalid(JsValue::UNDEFINED);
+    invalid(JsValue::NULL);
+    invalid(42.into());
+    invalid(json_request(r#"{"purpose": 5}"#));
+    invalid(json_request(r#"{"purpose": "ads", "signals": "browsing"}"#));
+    invalid(json_request(r#"{"purpose": "ads", "signals": [1]}"#));
+    invalid(json_request(r#"{"purpose": "ads", "channel": 3}"#));
+    invalid(request(&"x".repeat(201)));
+    let many: Vec<String> = (0..65).map(|i| format!("\"s{i}\"")).collect();
+    invalid(json_request(&format!(
+        r#"{{"purpose": "ads", "signals": [{}]}}"#,
+        many.join(",")
+    )));
+    let proxy = Function::new_no_args(
+        "return new Proxy({}, { get() { throw new Error('boom'); }, has() { throw new Error('boom'); } })",
+    )
+    .call0(&JsValue::NULL)
+    .unwrap();
+    invalid(proxy.clone());
+    assert!(!widget.allows(proxy));
+    assert!(!widget.allows(5.into()));
+    // The rule table still applies to well-formed requests.
+    let d = decide(
+        &widget,
+        json_request(r#"{"purpose": "ads", "signals": ["health"]}"#),
+    );
+    assert_eq!(d["reason"], "sensitive-signal");
+    let d = decide(
+        &widget,
+        json_request(r#"{"purpose": "ads", "signals": ["cart"]}"#),
+    );
+    assert_eq!(d["reason"], "undeclared-signal");
+    let d = decide(
+        &widget,
+        json_request(r#"{"purpose": "session-offers", "signals": ["cart"], "channel": "onsite"}"#),
+    );
+    assert_eq!(d["reason"], "granted");
+    assert!(!d["explanation"].as_str().unwrap().is_empty());
+    assert!(!widget.explain(request("ads")).is_empty());
+}
+
+#[wasm_bindgen_test]
+fn record_counts_against_the_cap_in_local_storage() {
+    let widget = fresh();
+    widget.set("email-deals".into(), true.into());
+    let send = || -> Value {
+        serde_json::from_str(&widget.record(json_request(
+            r#"{"purpose": "email-deals", "channel": "email"}"#,
+        )))
+        .unwrap()
+    };
+    assert_eq!(send()["allowed"], true);
+    assert_eq!(send()["allowed"], true);
+    let third = send();
+    assert_eq!(third["reason"], "frequency-cap", "{third}");
+    assert!(third["retryAfter"].as_f64().unwrap() > js_sys::Date::now());
+    assert!(local().get_item("candor.ledger").unwrap().is_some());
+    // Another tab (a fresh page) sees the same count.
+    drop(widget);
+    let widget = mount_again();
+    let d: Value = serde_json::from_str(&widget.record(json_request(
+        r#"{"purpose": "email-deals", "channel": "email"}"#,
+    )))
+    .unwrap();
+    assert_eq!(d["reason"], "frequency-cap");
+    // decide() never counts.
+    assert_eq!(reason(&widget, "email-deals"), "granted");
+}
+
+#[wasm_bindgen_test]
+fn reset_forgets_everything_and_shows_the_banner_again() {
+    let widget = fresh();
+    click(r#"[data-action="accept-all"]"#);
+    let before = prefs(&widget)["consentId"].clone();
+    widget.reset();
+    assert!(local().get_item("candor").unwrap().is_none());
+    assert!(session().get_item("candor.grants").unwrap().is_none());
+    for purpose in OPTIONAL {
+        assert_eq!(reason(&widget, purpose), "no-choice");
+    }
+    assert!(find(r#"[data-action="accept-all"]"#).is_some());
+    assert!(find(r#"[data-action="open"]"#).is_none());
+    assert_ne!(prefs(&widget)["consentId"], before, "a new record");
+    assert_eq!(changes().length(), 2);
+}
+
+#[wasm_bindgen_test]
+fn a_change_in_another_tab_reaches_this_one() {
+    let widget = fresh();
+    widget.accept_all();
+    let stored = local().get_item("candor").unwrap().unwrap();
+    widget.reset();
+    let notified = changes().length();
+    assert_eq!(reason(&widget, "email-deals"), "no-choice");
+    // The other tab writes, the browser fires `storage` here.
+    local().set_item("candor", &stored).unwrap();
+    Function::new_no_args("window.dispatchEvent(new StorageEvent('storage', { key: 'candor' }))")
+        .call0(&JsValue::NULL)
+        .unwrap();
+    assert_eq!(reason(&widget, "email-deals"), "granted");
+    assert!(
+        find(r#"[data-action="accept-all"]"#).is_none(),
+        "banner gone"
+    );
+    assert_eq!(changes().length(), notified + 1);
+}
+
+#[wasm_bindgen_test]
+fn a_corrupted_stored_value_fails_closed() {
+    local().clear().unwrap();
+    session().clear().unwrap();
+    local().set_item("candor", "{\"v\":1,\"garbage").unwrap();
+    local().set_item("candor.ledger", "not json").unwrap();
+    let widget = mount_again();
+    for purpose in OPTIONAL {
+        assert_eq!(reason(&widget, purpose), "no-choice");
+    }
+    assert!(
+        find(r#"[data-action="accept-all"]"#).is_some(),
+        "asked again"
+    );
+    // Nothing overwritten until the shopper chooses; then a valid record.
+    assert_eq!(
+        local().get_item("candor").unwrap().as_deref(),
+        Some("{\"v\":1,\"garbage")
+    );
+    click(r#"[data-action="reject-all"]"#);
+    drop(widget);
+    let widget = mount_again();
+    assert_eq!(reason(&widget, "ads"), "refused");
+}
+
+#[wasm_bindgen_test]
+fn blocked_storage_works_in_memory() {
+    local().clear().unwrap();
+    session().clear().unwrap();
+    // Make `window.localStorage` / `sessionStorage` throw, as in some private
+    // modes and sandboxed iframes.
+    let block = Function::new_no_args(
+        "window.__saved = ['localStorage','sessionStorage'].map(k => [k, Object.getOwnPropertyDescriptor(window, k)]);
+         for (const [k] of window.__saved) Object.defineProperty(window, k, { configurable: true, get() { throw new DOMException('blocked', 'SecurityError'); } });",
+    );
+    let unblock = Function::new_no_args(
+        "for (const [k, d] of window.__saved) Object.defineProperty(window, k, d);",
+    );
+    block.call0(&JsValue::NULL).unwrap();
+    // No assertion before unblocking: a failure must not leave the page blocked.
+    let widget = mount_again();
+    let banner = find(r#"[data-action="accept-all"]"#);
+    if let Some(accept) = &banner {
+        accept.click();
+    }
+    let granted = reason(&widget, "email-deals");
+    let session_granted = reason(&widget, "session-offers");
+    let recorded = widget.record(json_request(
+        r#"{"purpose": "email-deals", "channel": "email"}"#,
+    ));
+    unblock.call0(&JsValue::NULL).unwrap();
+    assert!(banner.is_some());
+    assert_eq!(granted, "granted");
+    assert_eq!(session_granted, "granted");
+    assert!(recorded.contains("\"allowed\":true"));
+    assert!(local().get_item("candor").unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
+fn a_bad_config_is_rejected_with_the_field_named() {
+    let err = Widget::new(r#"{"purposes": [], "revison": 1}"#).unwrap_err();
+    let message = err.as_string().unwrap();
+    assert!(
+        message.contains("revison") || message.contains("purposes"),
+        "{message}"
+    );
+    let err = Widget::new("not json").unwrap_err();
+    assert!(err.as_string().is_some());
+}
