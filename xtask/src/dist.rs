@@ -1,0 +1,458 @@
+//! `cargo xtask build`: the widget's two outputs.
+//!
+//! - `dist/candor/`: the script-tag build (`candor.js`, the wasm-bindgen glue
+//!   `candor_web.js`, and `candor_web_bg.wasm`), what a site copies next to
+//!   its pages.
+//! - `dist/npm/`: the npm package `candor` (ESM + `.d.ts`).
+//!
+//! Then the sizes a site downloads for the script tag, raw, gzip and brotli,
+//! printed and written to `dist/sizes.json`, checked against the budget.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use crate::ensure;
+use crate::util::{capture, rel, run, which, Context, Result};
+
+/// The script-tag download budget: total gzip bytes of every file a site
+/// fetches for `<script src=".../candor.js">` (JS + wasm + CSS).
+/// Tighten it as the widget shrinks; `cargo xtask test` fails above it.
+pub const GZIP_BUDGET_BYTES: u64 = 50_000;
+
+/// The JS sources the web crate keeps next to its Rust code.
+pub const JS_DIR: &str = "crates/candor-web/js";
+/// Files copied into the npm package from [`JS_DIR`].
+const NPM_FILES: [&str; 4] = ["package.json", "index.js", "facade.js", "index.d.ts"];
+const WASM_NAME: &str = "candor_web";
+
+/// wasm-opt flags: size first, and the post-MVP features that rustc enables
+/// by default for wasm32-unknown-unknown (binaryen would otherwise reject
+/// their instructions as invalid).
+pub const WASM_OPT_FLAGS: [&str; 7] = [
+    "-Oz",
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
+
+/// One downloaded file's sizes in bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileSize {
+    pub name: String,
+    pub raw: u64,
+    pub gzip: u64,
+    pub brotli: u64,
+}
+
+/// Removes the `export` keyword that starts a line (after indentation), so an
+/// ES module's declarations become plain declarations in a classic script.
+/// `export default function f` becomes `function f`; a bare re-export list
+/// (`export { a, b };`) is dropped, since inside the wrapper everything is in
+/// one scope already.
+pub fn strip_exports(module: &str) -> String {
+    let mut out = String::with_capacity(module.len());
+    for line in module.split_inclusive('\n') {
+        let indent_len = line.len() - line.trim_start().len();
+        let (indent, rest) = line.split_at(indent_len);
+        if let Some(after) = rest.strip_prefix("export ") {
+            let after = after.trim_start();
+            if after.starts_with('{') {
+                continue;
+            }
+            let after = after.strip_prefix("default ").unwrap_or(after);
+            out.push_str(indent);
+            out.push_str(after);
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
+/// `candor.js`: the facade (exports stripped) and the script-tag bootstrap in
+/// one strict IIFE, so nothing leaks into the page's globals except what the
+/// script installs on purpose (`window.candor`). Rejects a static `import`,
+/// which a classic script cannot contain (the glue is loaded with `import()`).
+pub fn assemble_script(facade: &str, script: &str) -> Result<String> {
+    let body = strip_exports(facade);
+    for (file, text) in [("facade.js", body.as_str()), ("script.js", script)] {
+        if let Some(line) = text.lines().find(|l| is_static_import(l)) {
+            return Err(format!(
+                "{JS_DIR}/{file} has a static import (`{}`), which a classic <script> cannot contain; \
+                 load the wasm-bindgen glue with a dynamic import() in script.js instead",
+                line.trim()
+            ));
+        }
+    }
+    let mut out = String::with_capacity(body.len() + script.len() + 64);
+    out.push_str("(function(){\"use strict\";\n");
+    out.push_str(&body);
+    out.push('\n');
+    out.push_str(script);
+    out.push_str("\n})();\n");
+    Ok(out)
+}
+
+fn is_static_import(line: &str) -> bool {
+    let t = line.trim_start();
+    (t.starts_with("import ")
+        || t.starts_with("import{")
+        || t.starts_with("import\"")
+        || t.starts_with("import'"))
+        && !t.starts_with("import(")
+}
+
+/// Fails when the gzip total is over the budget.
+pub fn check_budget(sizes: &[FileSize], budget_gzip: u64) -> Result<String> {
+    let total: u64 = sizes.iter().map(|s| s.gzip).sum();
+    if total > budget_gzip {
+        Err(format!(
+            "the script tag downloads {total} bytes gzip, over the budget of {budget_gzip} \
+             (GZIP_BUDGET_BYTES in xtask/src/dist.rs): {} bytes too many",
+            total - budget_gzip
+        ))
+    } else {
+        Ok(format!(
+            "size budget ok: {total} of {budget_gzip} bytes gzip ({} bytes to spare)",
+            budget_gzip - total
+        ))
+    }
+}
+
+/// The size table as printed.
+pub fn size_table(sizes: &[FileSize]) -> String {
+    let mut out = format!(
+        "    {:<24} {:>10} {:>10} {:>10}\n",
+        "file", "raw", "gzip -9", "brotli 11"
+    );
+    let mut total = (0, 0, 0);
+    for s in sizes {
+        out.push_str(&format!(
+            "    {:<24} {:>10} {:>10} {:>10}\n",
+            s.name, s.raw, s.gzip, s.brotli
+        ));
+        total = (total.0 + s.raw, total.1 + s.gzip, total.2 + s.brotli);
+    }
+    out.push_str(&format!(
+        "    {:<24} {:>10} {:>10} {:>10}\n",
+        "total", total.0, total.1, total.2
+    ));
+    out
+}
+
+/// `dist/sizes.json`.
+pub fn sizes_json(sizes: &[FileSize], budget_gzip: u64) -> String {
+    let files: Vec<String> = sizes
+        .iter()
+        .map(|s| {
+            format!(
+                "    {{ \"file\": {}, \"raw\": {}, \"gzip\": {}, \"brotli\": {} }}",
+                json_string(&s.name),
+                s.raw,
+                s.gzip,
+                s.brotli
+            )
+        })
+        .collect();
+    let sum = |f: fn(&FileSize) -> u64| sizes.iter().map(f).sum::<u64>();
+    format!(
+        "{{\n  \"files\": [\n{}\n  ],\n  \"total\": {{ \"raw\": {}, \"gzip\": {}, \"brotli\": {} }},\n  \"budget\": {{ \"gzip\": {} }}\n}}\n",
+        files.join(",\n"),
+        sum(|s| s.raw),
+        sum(|s| s.gzip),
+        sum(|s| s.brotli),
+        budget_gzip
+    )
+}
+
+fn json_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Where the JS sources are read from: `CANDOR_JS_DIR` (for trying the
+/// pipeline with stand-in files) or the web crate's `js/`.
+fn js_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CANDOR_JS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join(JS_DIR))
+}
+
+/// Builds both outputs and returns the script-tag sizes.
+pub fn build(root: &Path) -> Result<Vec<FileSize>> {
+    let js = js_dir(root);
+    let missing: Vec<&str> = ["script.js"]
+        .into_iter()
+        .chain(NPM_FILES)
+        .filter(|f| !js.join(f).is_file())
+        .collect();
+    if !missing.is_empty() {
+        return Err(format!(
+            "the widget's JS wrapper is not complete: {} missing in {} \
+             (the web crate provides facade.js, script.js, index.js, index.d.ts and package.json)",
+            missing.join(", "),
+            rel(root, &js)
+        ));
+    }
+
+    let locked = ensure::locked_wasm_bindgen(root)?;
+    let installed = ensure::installed_wasm_bindgen();
+    if ensure::wasm_bindgen_needs_install(installed.as_deref(), &locked) {
+        return Err(format!(
+            "wasm-bindgen-cli {locked} (the Cargo.lock version) is needed, found {:?}: run `cargo xtask setup`",
+            installed.unwrap_or_default().trim()
+        ));
+    }
+    for tool in ["wasm-opt", "brotli", "gzip"] {
+        if which(tool).is_none() {
+            return Err(format!("`{tool}` is not on PATH: run `cargo xtask setup`"));
+        }
+    }
+
+    let started = Instant::now();
+    println!("    compiling candor-web for wasm32 (release profile)");
+    run(Command::new("cargo")
+        .args([
+            "build",
+            "--release",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            "candor-web",
+        ])
+        .current_dir(root))?;
+    let target = crate::util::target_dir(root);
+    let wasm = target.join(format!("wasm32-unknown-unknown/release/{WASM_NAME}.wasm"));
+
+    println!("    generating the JS glue (wasm-bindgen --target web)");
+    let bindgen_out = target.join("candor-bindgen");
+    if bindgen_out.exists() {
+        fs::remove_dir_all(&bindgen_out).context(format!("clearing {}", bindgen_out.display()))?;
+    }
+    run(Command::new("wasm-bindgen")
+        .args(["--target", "web", "--out-name", WASM_NAME, "--out-dir"])
+        .arg(&bindgen_out)
+        .arg(&wasm))?;
+
+    let candor_dir = root.join("dist/candor");
+    let npm_dir = root.join("dist/npm");
+    for dir in [&candor_dir, &npm_dir] {
+        if dir.exists() {
+            fs::remove_dir_all(dir).context(format!("clearing {}", dir.display()))?;
+        }
+        fs::create_dir_all(dir).context(format!("creating {}", dir.display()))?;
+    }
+
+    println!("    shrinking the wasm (wasm-opt -Oz)");
+    let wasm_file = format!("{WASM_NAME}_bg.wasm");
+    let glue_file = format!("{WASM_NAME}.js");
+    run(Command::new("wasm-opt")
+        .args(WASM_OPT_FLAGS)
+        .arg(bindgen_out.join(&wasm_file))
+        .arg("-o")
+        .arg(candor_dir.join(&wasm_file)))?;
+    copy(&bindgen_out.join(&glue_file), &candor_dir.join(&glue_file))?;
+
+    println!("    assembling dist/candor/candor.js (facade.js + script.js in one IIFE)");
+    let facade = read(&js.join("facade.js"))?;
+    let script = read(&js.join("script.js"))?;
+    let candor_js = candor_dir.join("candor.js");
+    fs::write(&candor_js, assemble_script(&facade, &script)?).context("writing candor.js")?;
+    if which("node").is_some() {
+        run(Command::new("node").arg("--check").arg(&candor_js))
+            .map_err(|e| format!("candor.js is not valid JavaScript: {e}"))?;
+    }
+    for css in list(&js, "css")? {
+        copy(&js.join(&css), &candor_dir.join(&css))?;
+    }
+
+    println!("    assembling dist/npm/ (the npm package `candor`)");
+    for f in NPM_FILES.iter().chain(["README.md"].iter()) {
+        let src = js.join(f);
+        if src.is_file() {
+            copy(&src, &npm_dir.join(f))?;
+        }
+    }
+    copy(&candor_dir.join(&glue_file), &npm_dir.join(&glue_file))?;
+    copy(&candor_dir.join(&wasm_file), &npm_dir.join(&wasm_file))?;
+
+    let mut downloads = vec!["candor.js".to_string(), glue_file, wasm_file];
+    downloads.extend(list(&candor_dir, "css")?);
+    let sizes = downloads
+        .iter()
+        .map(|name| measure(&candor_dir.join(name), name))
+        .collect::<Result<Vec<_>>>()?;
+    println!("\n    What a site downloads for the script tag (bytes):");
+    print!("{}", size_table(&sizes));
+    fs::write(
+        root.join("dist/sizes.json"),
+        sizes_json(&sizes, GZIP_BUDGET_BYTES),
+    )
+    .context("writing dist/sizes.json")?;
+    println!(
+        "\n    built dist/candor/ (script tag) and dist/npm/ (npm package), sizes in dist/sizes.json ({:.1}s)",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(sizes)
+}
+
+fn measure(path: &Path, name: &str) -> Result<FileSize> {
+    let raw = fs::metadata(path)
+        .context(format!("reading {}", path.display()))?
+        .len();
+    let gzip = capture(Command::new("gzip").args(["-9", "-c", "-n"]).arg(path))?.len() as u64;
+    let brotli = capture(Command::new("brotli").args(["-c", "-q", "11"]).arg(path))?.len() as u64;
+    Ok(FileSize {
+        name: name.to_string(),
+        raw,
+        gzip,
+        brotli,
+    })
+}
+
+fn read(path: &Path) -> Result<String> {
+    fs::read_to_string(path).context(format!("reading {}", path.display()))
+}
+
+fn copy(from: &Path, to: &Path) -> Result<()> {
+    fs::copy(from, to).map(|_| ()).context(format!(
+        "copying {} to {}",
+        from.display(),
+        to.display()
+    ))
+}
+
+/// File names in `dir` with the given extension, sorted.
+fn list(dir: &Path, ext: &str) -> Result<Vec<String>> {
+    let mut names = Vec::new();
+    for entry in fs::read_dir(dir).context(format!("listing {}", dir.display()))? {
+        let path = entry.context("listing")?.path();
+        if path.is_file() && path.extension().is_some_and(|e| e == ext) {
+            if let Some(name) = path.file_name() {
+                names.push(name.to_string_lossy().into_owned());
+            }
+        }
+    }
+    names.sort();
+    Ok(names)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_line_leading_exports_only() {
+        let src = "export function start(c) {\n  return c; // export me\n}\n  export const A = 1;\nconst s = \"export x\";\nexport class B {}\n";
+        assert_eq!(
+            strip_exports(src),
+            "function start(c) {\n  return c; // export me\n}\n  const A = 1;\nconst s = \"export x\";\nclass B {}\n"
+        );
+    }
+
+    #[test]
+    fn strips_default_and_drops_export_lists() {
+        let src =
+            "export default function f() {}\nexport { f as g };\nexport async function h() {}\n";
+        assert_eq!(
+            strip_exports(src),
+            "function f() {}\nasync function h() {}\n"
+        );
+    }
+
+    #[test]
+    fn keeps_identifiers_that_merely_start_with_export() {
+        let src = "exports.x = 1;\nexported();\n";
+        assert_eq!(strip_exports(src), src);
+    }
+
+    #[test]
+    fn assembles_the_iife_exactly() {
+        let out = assemble_script("export function start() {}\n", "start();\n").unwrap();
+        assert_eq!(
+            out,
+            "(function(){\"use strict\";\nfunction start() {}\n\nstart();\n\n})();\n"
+        );
+    }
+
+    #[test]
+    fn rejects_a_static_import_but_allows_dynamic_import() {
+        let err = assemble_script("import init from \"./candor_web.js\";\n", "").unwrap_err();
+        assert!(
+            err.contains("facade.js") && err.contains("static import"),
+            "{err}"
+        );
+        let err = assemble_script("", "  import { x } from './y.js';").unwrap_err();
+        assert!(err.contains("script.js"), "{err}");
+        assert!(assemble_script(
+            "",
+            "const glue = await import(url);\nimport(url).then(f);\n"
+        )
+        .is_ok());
+    }
+
+    fn sizes() -> Vec<FileSize> {
+        vec![
+            FileSize {
+                name: "candor.js".into(),
+                raw: 3000,
+                gzip: 1000,
+                brotli: 900,
+            },
+            FileSize {
+                name: "candor_web_bg.wasm".into(),
+                raw: 90_000,
+                gzip: 40_000,
+                brotli: 33_000,
+            },
+        ]
+    }
+
+    #[test]
+    fn budget_passes_at_and_below_the_limit() {
+        assert!(check_budget(&sizes(), 41_000).is_ok());
+        assert!(check_budget(&sizes(), GZIP_BUDGET_BYTES).is_ok());
+        assert!(check_budget(&[], 0).is_ok());
+    }
+
+    #[test]
+    fn budget_fails_above_the_limit_and_says_by_how_much() {
+        let err = check_budget(&sizes(), 40_999).unwrap_err();
+        assert!(
+            err.contains("41000 bytes gzip") && err.contains("1 bytes too many"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn sizes_json_has_files_and_totals() {
+        let json = sizes_json(&sizes(), 50_000);
+        assert!(json.contains(
+            "{ \"file\": \"candor.js\", \"raw\": 3000, \"gzip\": 1000, \"brotli\": 900 }"
+        ));
+        assert!(json.contains("\"total\": { \"raw\": 93000, \"gzip\": 41000, \"brotli\": 33900 }"));
+        assert!(json.contains("\"budget\": { \"gzip\": 50000 }"));
+        assert_eq!(json_string("a\"b\\c\n"), "\"a\\\"b\\\\c\\u000a\"");
+    }
+
+    #[test]
+    fn size_table_ends_with_the_total() {
+        let table = size_table(&sizes());
+        let last = table.lines().last().unwrap();
+        assert!(last.contains("total") && last.contains("93000") && last.contains("41000"));
+    }
+}
