@@ -1,0 +1,34 @@
+// Issue 4 "Show": the npm package, imported by a page as an ES module, works
+// as the script tag does (and shares the stored choices with it).
+import assert from "node:assert/strict";
+import { afterEach, test } from "node:test";
+import { action, banner, candorReady, url, useBrowser, visit } from "./lib/browser.mjs";
+
+const b = useBrowser();
+afterEach(() => b.closeAll());
+
+test("npm: start(config) from an ES module import shows the banner and answers like the script tag", async () => {
+  const { page } = await b.open();
+  await page.goto(url("/npm-demo.html"));
+  await candorReady(page, "demoCandor");
+  assert.equal(await page.evaluate(() => document.querySelector('script[src*="/candor/candor.js"]')), null, "no script tag");
+  assert.equal(await page.locator("[data-npm-state]").textContent(), "Candor started from the npm package.");
+
+  await banner(page).waitFor({ state: "visible" });
+  assert.equal(await page.evaluate(() => window.demoCandor.allows("recommendations")), false);
+  await action(page, "accept-all").click();
+  await banner(page).waitFor({ state: "hidden" });
+
+  const answers = await page.evaluate(() => ({
+    recommendations: window.demoCandor.allows("recommendations"),
+    essential: window.demoCandor.decide({ purpose: "essential" }).reason,
+    age: window.demoCandor.decide({ purpose: "recommendations", signals: ["age"] }).reason,
+  }));
+  assert.deepEqual(answers, { recommendations: true, essential: "required", age: "demographic-signal" });
+  await page.locator('[data-purpose="recommendations"][data-allowed="true"]').waitFor();
+
+  // The script-tag build reads the same stored choices.
+  await visit(page, "/");
+  assert.equal(await page.evaluate(() => window.candor.allows("recommendations")), true);
+  assert.equal(await banner(page).isVisible(), false);
+});
