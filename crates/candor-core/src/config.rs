@@ -426,11 +426,11 @@ impl Config {
 }
 
 /// A serde error, with serde_json's ` at line L column C` suffix dropped
-/// when the path already says where (kept for syntax errors at the root).
+/// for data errors, where the path says where (kept for syntax errors).
 fn shape_error(path: String, e: &serde_json::Error) -> ConfigError {
     let path = if path == "." { String::new() } else { path };
     let mut message = e.to_string();
-    if !path.is_empty() && e.line() > 0 {
+    if e.is_data() {
         let suffix = format!(" at line {} column {}", e.line(), e.column());
         if let Some(stripped) = message.strip_suffix(&suffix) {
             message = stripped.to_string();
