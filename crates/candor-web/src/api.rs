@@ -135,7 +135,9 @@ impl Widget {
                     };
                     if let (true, Some(shared)) = (ours, weak.upgrade()) {
                         load(&shared);
-                        changed(&shared);
+                        // Re-render and notify, but do not write back: the
+                        // other tab already did.
+                        notify(&shared);
                     }
                 },
             );
@@ -377,6 +379,11 @@ fn preferences(shared: &Shared) -> Option<String> {
 /// No borrow is held while the site's code runs.
 pub(crate) fn changed(shared: &Shared) {
     persist(shared);
+    notify(shared);
+}
+
+/// Re-render and call the facade's listener with the preferences.
+fn notify(shared: &Shared) {
     dialog::sync(shared);
     let listener = shared.listener.try_borrow().ok().and_then(|l| l.clone());
     if let (Some(listener), Some(json)) = (listener, preferences(shared)) {

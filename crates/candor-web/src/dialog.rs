@@ -14,7 +14,7 @@
 use std::rc::{Rc, Weak};
 
 use candor_core::i18n::{is_rtl, ui_text};
-use candor_core::{Duration, Method};
+use candor_core::{Duration, Method, Reason};
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -290,7 +290,7 @@ pub(crate) fn sync(shared: &Shared) {
         return;
     };
     let ctx = state.ctx();
-    let needs_banner = !state.engine.has_current_choices(&ctx);
+    let needs_banner = needs_banner(&state.engine, &ctx);
     let config = state.engine.config();
     let lang = state.lang.as_str();
     let texts = Texts { config, lang };
@@ -344,6 +344,33 @@ pub(crate) fn sync(shared: &Shared) {
             let _ = open.focus();
         }
     }
+}
+
+/// Whether to show the banner: some optional purpose has no choice, or one
+/// made under an older revision, or one that expired. A session grant that
+/// ended with its browser session does not bring the banner back (the
+/// shopper did choose; the site asks again in context, `ask()`).
+fn needs_banner(engine: &candor_core::Engine, ctx: &candor_core::Context<'_>) -> bool {
+    engine
+        .config()
+        .purposes
+        .iter()
+        .filter(|p| !p.required)
+        .any(|p| {
+            let request = candor_core::Request {
+                purpose: &p.id,
+                signals: &[],
+                channel: None,
+            };
+            let decision = engine.decide(&request, ctx);
+            match decision.reason {
+                Reason::NoChoice | Reason::Outdated => true,
+                Reason::Expired => {
+                    p.duration != Duration::Session || !decision.choice.is_some_and(|c| c.2)
+                }
+                _ => false,
+            }
+        })
 }
 
 /// The first layer: a non-modal `role="dialog"` fixed at the bottom.

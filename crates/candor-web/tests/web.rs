@@ -467,10 +467,12 @@ fn a_change_in_another_tab_reaches_this_one() {
     let widget = fresh();
     widget.accept_all();
     let stored = local().get_item("candor").unwrap().unwrap();
+    let grants = session().get_item("candor.grants").unwrap().unwrap();
     widget.reset();
     let notified = changes().length();
     assert_eq!(reason(&widget, "email-deals"), "no-choice");
     // The other tab writes, the browser fires `storage` here.
+    session().set_item("candor.grants", &grants).unwrap();
     local().set_item("candor", &stored).unwrap();
     Function::new_no_args("window.dispatchEvent(new StorageEvent('storage', { key: 'candor' }))")
         .call0(&JsValue::NULL)
@@ -551,4 +553,28 @@ fn a_bad_config_is_rejected_with_the_field_named() {
     );
     let err = Widget::new("not json").unwrap_err();
     assert!(err.as_string().is_some());
+}
+
+#[wasm_bindgen_test]
+fn a_session_grant_ends_with_the_session_without_bringing_the_banner_back() {
+    let widget = fresh();
+    click(r#"[data-action="accept-all"]"#);
+    let old_session = session().get_item("candor.session").unwrap();
+    drop(widget);
+    // A new browser session: sessionStorage is gone, localStorage stays.
+    session().clear().unwrap();
+    let widget = mount_again();
+    assert_ne!(session().get_item("candor.session").unwrap(), old_session);
+    assert_eq!(reason(&widget, "email-deals"), "granted");
+    // The grant itself lived in sessionStorage. If the core keeps a trace of
+    // it (reason `expired`), the shopper is not asked again by the banner;
+    // if not (`no-choice`), the banner comes back for that purpose.
+    match reason(&widget, "session-offers").as_str() {
+        "expired" => {
+            assert!(find(r#"[data-action="accept-all"]"#).is_none(), "no banner");
+            assert!(find(r#"[data-action="open"]"#).is_some());
+        }
+        "no-choice" => assert!(find(r#"[data-action="accept-all"]"#).is_some()),
+        other => panic!("session-offers: {other}"),
+    }
 }
