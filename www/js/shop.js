@@ -322,9 +322,11 @@ export function updateCartCount() {
 }
 
 function markCurrentNav() {
-  const here = location.pathname === "/" ? "/index.html" : location.pathname;
+  const path = location.pathname === "/" ? "/index.html" : location.pathname;
+  const here = path + location.search;
   for (const link of document.querySelectorAll(".site-nav a")) {
-    if (new URL(link.href).pathname === here) link.setAttribute("aria-current", "page");
+    const target = new URL(link.href);
+    if (target.pathname + target.search === here) link.setAttribute("aria-current", "page");
   }
 }
 
