@@ -306,6 +306,7 @@ pub(crate) fn sync(shared: &Shared) {
             if let Some(banner) = &ui.banner {
                 add(&root, banner);
             }
+            conceal(ui.banner.as_ref(), ui.panel.is_some());
         }
     } else {
         if let Some(banner) = ui.banner.take() {
@@ -342,6 +343,16 @@ pub(crate) fn sync(shared: &Shared) {
     if focus_open && ui.panel.is_none() {
         if let Some(open) = &ui.open {
             let _ = open.focus();
+        }
+    }
+}
+
+/// Hide the banner (and take it out of the tab order) while the modal panel
+/// is open, so only one dialog shows at a time.
+fn conceal(banner: Option<&Element>, hidden: bool) {
+    if let Some(banner) = banner {
+        for name in ["hidden", "inert"] {
+            let _ = banner.toggle_attribute_with_force(name, hidden);
         }
     }
 }
@@ -459,6 +470,7 @@ pub(crate) fn show(shared: &Shared, opener: Option<HtmlElement>) {
     };
     add(&root, &backdrop);
     ui.panel = Some(backdrop);
+    conceal(ui.banner.as_ref(), true);
     drop(ui);
     drop(state);
     focus_panel(shared);
@@ -572,6 +584,7 @@ pub(crate) fn hide(shared: &Shared) {
             return;
         };
         backdrop.remove();
+        conceal(ui.banner.as_ref(), false);
         (ui.opener.take(), ui.open.clone())
     };
     let target = opener.filter(|o| o.is_connected()).or(open);
