@@ -1,7 +1,7 @@
 // Home page: "Recommended for you" only with the shopper's permission,
 // otherwise the same "Bestsellers" row for everybody.
 import {
-  BESTSELLERS, RECOMMENDATIONS, decide, el, explainDecision, makePopover, product, productCard, viewed, withCandor,
+  BESTSELLERS, RECOMMENDATIONS, decide, explainDecision, makePopover, product, productCard, viewed, withCandor,
 } from "./shop.js";
 
 const recommended = document.getElementById("recommended");

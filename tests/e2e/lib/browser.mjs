@@ -82,7 +82,14 @@ export async function visit(page, path) {
 
 export async function candorReady(page, global = "candor") {
   await page.waitForFunction((g) => Boolean(window[g] && window[g].ready), global);
-  await page.evaluate((g) => window[g].ready.then(() => true), global);
+  await page.evaluate(
+    (g) =>
+      Promise.race([
+        window[g].ready.then(() => true),
+        new Promise((_, reject) => setTimeout(() => reject(new Error(`${g}.ready did not settle within 10 s`)), 10_000)),
+      ]),
+    global,
+  );
 }
 
 // ------------------------------------------------------------ dialog handles
