@@ -36,7 +36,9 @@ async function candorBoot(controls, script) {
   return candorLaunch(controls, glue.Widget, configText);
 }
 
-if (!window.candor) {
+// A second include does nothing. (`window.candor` may also be the
+// `<div id="candor">` element through named access: not ours yet.)
+if (!(window.candor && typeof window.candor.allows === "function")) {
   const controls = createCandor();
   window.candor = controls.candor;
   candorBoot(controls, candorScript).catch((e) => controls.fail(e));
