@@ -1,7 +1,7 @@
 // Deals page: sign-up for "email-deals", a simulated weekly send that goes
 // through `candor.record()` (so the 2-per-7-days cap shows), and two requests
 // Candor refuses whatever the shop wants (age: demographic; health: sensitive).
-import { decide, el, grant, record, withCandor, candorInstance } from "./shop.js";
+import { candorInstance, decide, el, grantNow, record, withCandor } from "./shop.js";
 
 const EMAIL_DEAL = { purpose: "email-deals", channel: "email", signals: ["browsing"] };
 const q = (sel) => document.querySelector(sel);
@@ -17,17 +17,11 @@ function renderSignup() {
   on.hidden = !signedUp;
 }
 
-form.addEventListener("submit", async (event) => {
+form.addEventListener("submit", (event) => {
   event.preventDefault();
   if (!form.reportValidity()) return;
-  const candor = candorInstance();
-  if (!candor) return;
   // Signing up is an explicit, informed opt-in for this one purpose.
-  try {
-    candor.set("email-deals", true);
-  } catch {
-    await grant("email-deals");
-  }
+  grantNow("email-deals");
 });
 
 q("[data-unsubscribe]").addEventListener("click", () => {

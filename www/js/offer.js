@@ -5,7 +5,7 @@
 // `candor.record()` once per page view. When not allowed, the shopper gets a
 // contextual invitation instead.
 import {
-  OFFER_PERCENT, SESSION_OFFERS, SESSION_OFFER_MESSAGE, addToCart, cart, decide, el, grant, money, product,
+  OFFER_PERCENT, SESSION_OFFERS, SESSION_OFFER_MESSAGE, addToCart, askFor, cart, decide, el, grantNow, money, product,
   record, withCandor,
 } from "./shop.js";
 
@@ -50,10 +50,9 @@ export function mountOffer(slot) {
       type: "button", class: "button", "data-invite": "", "aria-expanded": String(confirming), hidden: confirming,
     }, "Show me offers for this visit");
     open.addEventListener("click", async () => {
-      if (typeof window.candor?.ask === "function") {
-        await grant("session-offers");
-        return; // the change event re-renders
-      }
+      // The widget's own prompt when it has one; otherwise (or if it recorded
+      // no answer) a Yes / No right here, never window.confirm.
+      if ((await askFor("session-offers")) !== null) return; // the change event re-renders
       confirming = true;
       open.hidden = true;
       open.setAttribute("aria-expanded", "true");
@@ -62,7 +61,7 @@ export function mountOffer(slot) {
     });
     yes.addEventListener("click", () => {
       confirming = false;
-      grant("session-offers");
+      grantNow("session-offers");
     });
     no.addEventListener("click", () => {
       confirming = false;

@@ -255,16 +255,39 @@ export function candorInstance() {
   return candor;
 }
 
-/** Ask for one purpose in context: `ask()` (issue 5) or an explicit `set()`. */
-export async function grant(purpose) {
+/**
+ * Asks for one purpose in context with the widget's own prompt, `candor.ask()`
+ * (issue 5). Resolves `true` (granted), `false` (the shopper said no), or
+ * `null` when no answer was recorded (no `ask`, a placeholder `ask`, or a
+ * dismissed prompt): the caller then asks inline and calls `grantNow()`.
+ */
+export async function askFor(purpose) {
+  if (!candor || typeof candor.ask !== "function") return null;
+  const choice = () => {
+    try {
+      return JSON.stringify(candor.preferences().purposes[purpose] || null);
+    } catch {
+      return "";
+    }
+  };
+  const before = choice();
+  try {
+    if ((await candor.ask(purpose)) === true) return true;
+  } catch {
+    return null;
+  }
+  return choice() !== before ? false : null;
+}
+
+/** Records an explicit yes for one purpose, after the shop's own inline confirm. */
+export function grantNow(purpose) {
   if (!candor) return false;
   try {
-    if (typeof candor.ask === "function") return (await candor.ask(purpose)) === true;
     candor.set(purpose, true);
-    return allows(purpose);
   } catch {
     return false;
   }
+  return allows(purpose);
 }
 
 /** Explains a decision: the widget's "why" panel when it has one, else `anchor`'s popover. */
