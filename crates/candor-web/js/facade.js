@@ -97,7 +97,11 @@ export function createCandor() {
         if (i >= 0) subscribers.splice(i, 1);
       };
     },
-    ask: (purpose) => Promise.resolve(call(() => false, (w) => w.ask(purpose) === true)),
+    ask: (purpose) =>
+      Promise.resolve(call(() => false, (w) => w.ask(purpose))).then(
+        (answer) => answer === true,
+        () => false,
+      ),
     why: (request) => call(() => undefined, (w) => void w.why(request)),
   });
 

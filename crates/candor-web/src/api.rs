@@ -255,10 +255,27 @@ impl Widget {
         changed(shared);
     }
 
-    /// Minimal contextual ask (issue 5 builds the prompt): whether the
-    /// purpose is allowed now; the facade wraps it in a Promise.
-    pub fn ask(&self, purpose: JsValue) -> bool {
-        self.allows(purpose)
+    /// Contextual ask: resolves `true` at once if the purpose is already
+    /// allowed, else shows a small non-blocking prompt (Yes / No) and
+    /// resolves with the answer, recorded with method `ask`. Unknown or
+    /// required purposes resolve with [`allows`](Widget::allows) at once.
+    pub fn ask(&self, purpose: JsValue) -> js_sys::Promise {
+        let allowed = self.allows(purpose.clone());
+        let known = short_string(&purpose).filter(|id| {
+            self.shared
+                .state
+                .try_borrow()
+                .is_ok_and(|s| s.engine.config().purpose(id).is_some_and(|p| !p.required))
+        });
+        let Some(id) = known.filter(|_| !allowed) else {
+            return js_sys::Promise::resolve(&JsValue::from_bool(allowed));
+        };
+        let mut resolver = None;
+        let promise = js_sys::Promise::new(&mut |resolve, _reject| resolver = Some(resolve));
+        if let Some(resolve) = resolver {
+            dialog::ask(&self.shared, &id, resolve);
+        }
+        promise
     }
 
     /// Minimal "why this?" (issue 5 builds the panel): opens the preferences.

@@ -39,6 +39,9 @@ pub(crate) struct Ui {
     /// The panel's backdrop, which holds the panel.
     panel: Option<Element>,
     open: Option<HtmlElement>,
+    /// A pending contextual `ask()`: the prompt, its purpose, the Promise's
+    /// resolve function, where focus returns.
+    prompt: Option<(Element, String, js_sys::Function, Option<HtmlElement>)>,
     /// Where focus returns when the panel closes.
     opener: Option<HtmlElement>,
     listeners: Vec<Closure<dyn FnMut(Event)>>,
@@ -187,6 +190,8 @@ fn on_click(shared: &Shared, event: &Event) {
         Some("customize") | Some("open") => show(shared, hit.dyn_into::<HtmlElement>().ok()),
         Some("close") => hide(shared),
         Some("save") => save(shared),
+        Some("ask-yes") => answer(shared, true),
+        Some("ask-no") => answer(shared, false),
         _ => {}
     }
 }
@@ -590,5 +595,101 @@ pub(crate) fn hide(shared: &Shared) {
     let target = opener.filter(|o| o.is_connected()).or(open);
     if let Some(target) = target {
         let _ = target.focus();
+    }
+}
+
+/// Show a small non-blocking prompt for one purpose (title, description,
+/// data used, how long; Yes / No of equal weight). `resolve` gets the answer.
+/// A prompt still open is answered `false` (without recording) first.
+pub(crate) fn ask(shared: &Shared, purpose: &str, resolve: js_sys::Function) {
+    if let Some((old, _, old_resolve, _)) = shared
+        .ui
+        .try_borrow_mut()
+        .ok()
+        .and_then(|mut ui| ui.prompt.take())
+    {
+        old.remove();
+        let _ = old_resolve.call1(&JsValue::NULL, &JsValue::FALSE);
+    }
+    let built = (|| {
+        let doc = document()?;
+        let state = shared.state.try_borrow().ok()?;
+        let mut ui = shared.ui.try_borrow_mut().ok()?;
+        let root = ui.root.clone()?;
+        let config = state.engine.config();
+        let p = config.purpose(purpose)?;
+        let lang = state.lang.as_str();
+        let default = config.default_language.as_str();
+        let texts = Texts { config, lang };
+        let t = |key: &str| texts.get(key);
+        let prompt = el(&doc, "section", "prompt")?;
+        attrs(
+            &prompt,
+            &[
+                ("role", "dialog"),
+                ("aria-labelledby", "candor-ask-title"),
+                ("aria-describedby", "candor-ask-text"),
+                ("tabindex", "-1"),
+                ("lang", lang),
+                ("dir", if is_rtl(lang) { "rtl" } else { "ltr" }),
+            ],
+        );
+        let title = text(&doc, "h2", "title", p.title.get(lang, default))?;
+        title.set_id("candor-ask-title");
+        add(&prompt, &title);
+        let body = text(&doc, "p", "text", p.description.get(lang, default))?;
+        body.set_id("candor-ask-text");
+        add(&prompt, &body);
+        let labels: Vec<&str> = p
+            .signals
+            .iter()
+            .filter_map(|id| config.signal(id))
+            .map(|s| s.label.get(lang, default))
+            .collect();
+        if !labels.is_empty() {
+            let data = [t("dataUsed"), " ", &labels.join(", ")].concat();
+            add(&prompt, &text(&doc, "p", "meta", &data)?);
+        }
+        let lasts = match p.duration {
+            Duration::Session => t("lastsSession").to_owned(),
+            Duration::Days(n) => t("lastsDays").replace("{n}", &n.to_string()),
+        };
+        add(&prompt, &text(&doc, "p", "meta", &lasts)?);
+        let actions = el(&doc, "div", "actions")?;
+        add(&actions, &button(&doc, "btn", "ask-yes", t("yes"))?);
+        add(&actions, &button(&doc, "btn", "ask-no", t("no"))?);
+        add(&prompt, &actions);
+        add(&root, &prompt);
+        let back = doc
+            .active_element()
+            .and_then(|a| a.dyn_into::<HtmlElement>().ok());
+        ui.prompt = Some((prompt.clone(), purpose.to_owned(), resolve.clone(), back));
+        prompt.dyn_into::<HtmlElement>().ok()
+    })();
+    match built {
+        Some(prompt) => {
+            let _ = prompt.focus();
+        }
+        None => {
+            let _ = resolve.call1(&JsValue::NULL, &JsValue::FALSE);
+        }
+    }
+}
+
+/// Record the prompt's answer (method `ask`) and resolve the Promise.
+fn answer(shared: &Shared, yes: bool) {
+    let Some((prompt, purpose, resolve, back)) = shared
+        .ui
+        .try_borrow_mut()
+        .ok()
+        .and_then(|mut ui| ui.prompt.take())
+    else {
+        return;
+    };
+    prompt.remove();
+    let recorded = api::choose(shared, &[(purpose, yes)], Method::Ask);
+    let _ = resolve.call1(&JsValue::NULL, &JsValue::from_bool(yes && recorded));
+    if let Some(back) = back.filter(|b| b.is_connected()) {
+        let _ = back.focus();
     }
 }

@@ -578,3 +578,47 @@ fn a_session_grant_ends_with_the_session_without_bringing_the_banner_back() {
         other => panic!("session-offers: {other}"),
     }
 }
+
+#[wasm_bindgen_test]
+async fn ask_prompts_once_and_records_the_answer_with_method_ask() {
+    use wasm_bindgen_futures::JsFuture;
+    let widget = fresh();
+    widget.reject_all();
+    // Yes: recorded as an explicit `ask` grant.
+    let answer = JsFuture::from(widget.ask("session-offers".into()));
+    let prompt = find(r#"[role="dialog"] [data-action="ask-yes"]"#).expect("prompt");
+    let no = find(r#"[data-action="ask-no"]"#).unwrap();
+    assert_eq!(
+        prompt.class_name(),
+        no.class_name(),
+        "Yes and No of equal weight"
+    );
+    prompt.click();
+    assert_eq!(answer.await.unwrap(), JsValue::TRUE);
+    assert!(find(r#"[data-action="ask-yes"]"#).is_none(), "prompt gone");
+    assert_eq!(reason(&widget, "session-offers"), "granted");
+    assert_eq!(
+        prefs(&widget)["purposes"]["session-offers"]["method"],
+        "ask"
+    );
+    // Already allowed: no prompt, true at once.
+    let again = JsFuture::from(widget.ask("session-offers".into()));
+    assert!(find(r#"[data-action="ask-yes"]"#).is_none());
+    assert_eq!(again.await.unwrap(), JsValue::TRUE);
+    // No: recorded as a refusal.
+    let answer = JsFuture::from(widget.ask("email-deals".into()));
+    click(r#"[data-action="ask-no"]"#);
+    assert_eq!(answer.await.unwrap(), JsValue::FALSE);
+    assert_eq!(reason(&widget, "email-deals"), "refused");
+    // Nonsense resolves false without a prompt.
+    for purpose in [
+        JsValue::from("nope"),
+        JsValue::from("essential"),
+        JsValue::NULL,
+    ] {
+        let essential = purpose.as_string().as_deref() == Some("essential");
+        let answer = JsFuture::from(widget.ask(purpose)).await.unwrap();
+        assert_eq!(answer, JsValue::from_bool(essential));
+        assert!(find(r#"[data-action="ask-yes"]"#).is_none());
+    }
+}
