@@ -352,6 +352,7 @@ pub fn explain(config: &Config, request: &Request<'_>, decision: &Decision, lang
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

@@ -252,6 +252,7 @@ pub fn decode_ledger(stored: &str) -> Option<Ledger> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

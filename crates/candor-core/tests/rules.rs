@@ -15,7 +15,7 @@ const DAY: u64 = 86_400_000;
 /// 2026-11-29T12:00:00Z.
 const NOW: u64 = 1_795_910_400_000 + 12 * 3_600_000;
 
-pub const CONFIG: &str = r#"{
+const CONFIG: &str = r#"{
   "revision": 1,
   "policyUrl": "/privacy",
   "signals": [
