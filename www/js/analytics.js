@@ -4,7 +4,7 @@
   if (window.shopAnalytics) return; // loaded twice (shop + gated tag): run once
   const allowed = () => {
     try {
-      return Boolean(window.candor && window.candor.allows("analytics"));
+      return typeof window.candor?.allows === "function" && window.candor.allows("analytics") === true;
     } catch {
       return false;
     }

@@ -183,8 +183,14 @@ function notify() {
   });
 }
 
+// `window.candor` can also be the `<div id="candor">` element (named access
+// on window), so check for the API itself.
+function isCandor(x) {
+  return Boolean(x) && typeof x.decide === "function" && Boolean(x.ready) && typeof x.ready.then === "function";
+}
+
 async function attach(instance) {
-  if (attaching || !instance) return;
+  if (attaching || !isCandor(instance)) return;
   attaching = true;
   try {
     await instance.ready;
