@@ -217,7 +217,16 @@ pub fn build(root: &Path) -> Result<Vec<FileSize>> {
             installed.unwrap_or_default().trim()
         ));
     }
-    for tool in ["wasm-opt", "brotli", "gzip"] {
+    let wasm_opt = root
+        .join(ensure::TOOLS_DIR)
+        .join("node_modules/.bin/wasm-opt");
+    if !wasm_opt.is_file() {
+        return Err(format!(
+            "{} is missing: run `cargo xtask setup` (it installs Binaryen from npm)",
+            rel(root, &wasm_opt)
+        ));
+    }
+    for tool in ["brotli", "gzip", "node"] {
         if which(tool).is_none() {
             return Err(format!("`{tool}` is not on PATH: run `cargo xtask setup`"));
         }
@@ -260,7 +269,7 @@ pub fn build(root: &Path) -> Result<Vec<FileSize>> {
     println!("    shrinking the wasm (wasm-opt -Oz)");
     let wasm_file = format!("{WASM_NAME}_bg.wasm");
     let glue_file = format!("{WASM_NAME}.js");
-    run(Command::new("wasm-opt")
+    run(Command::new(&wasm_opt)
         .args(WASM_OPT_FLAGS)
         .arg(bindgen_out.join(&wasm_file))
         .arg("-o")
@@ -272,10 +281,8 @@ pub fn build(root: &Path) -> Result<Vec<FileSize>> {
     let script = read(&js.join("script.js"))?;
     let candor_js = candor_dir.join("candor.js");
     fs::write(&candor_js, assemble_script(&facade, &script)?).context("writing candor.js")?;
-    if which("node").is_some() {
-        run(Command::new("node").arg("--check").arg(&candor_js))
-            .map_err(|e| format!("candor.js is not valid JavaScript: {e}"))?;
-    }
+    run(Command::new("node").arg("--check").arg(&candor_js))
+        .map_err(|e| format!("candor.js is not valid JavaScript: {e}"))?;
     for css in list(&js, "css")? {
         copy(&js.join(&css), &candor_dir.join(&css))?;
     }

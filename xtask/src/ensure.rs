@@ -16,7 +16,8 @@ use crate::util::{probe, run, which, Context, Result};
 /// Which groups of tools a task needs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Needs {
-    /// wasm target + wasm-bindgen-cli + wasm-opt + brotli: building the widget.
+    /// wasm target + wasm-bindgen-cli + wasm-opt (npm binaryen) + brotli:
+    /// building the widget.
     pub build: bool,
     /// wasm-pack, Chromium, ChromeDriver: the widget's browser tests.
     pub browser: bool,
@@ -42,6 +43,11 @@ impl Needs {
 }
 
 pub const CHROMIUM: &str = "/usr/bin/chromium";
+/// A pinned npm package of Binaryen (wasm-opt): Debian bookworm's binaryen
+/// 108 rewrites wasm-bindgen's externref table into a funcref one, and the
+/// glue then fails at start-up with `WebAssembly.Table.set(): Argument 1 is
+/// invalid for table`.
+pub const TOOLS_DIR: &str = "xtask/tools";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
 /// What was found on the machine, for the system packages.
@@ -49,7 +55,6 @@ pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 pub struct SystemProbe {
     pub chromium: bool,
     pub chromedriver: bool,
-    pub wasm_opt: bool,
     pub brotli: bool,
 }
 
@@ -62,9 +67,6 @@ pub fn apt_packages(found: SystemProbe, needs: Needs) -> Vec<&'static str> {
     }
     if needs.browser && !found.chromedriver {
         pkgs.push("chromium-driver");
-    }
-    if needs.build && !found.wasm_opt {
-        pkgs.push("binaryen");
     }
     if needs.build && !found.brotli {
         pkgs.push("brotli");
@@ -140,8 +142,22 @@ pub fn ensure(root: &Path, needs: Needs) -> Result<()> {
         wasm_pack()?;
     }
     system_packages(needs)?;
-    if needs.e2e || needs.node {
-        node_and_packages(root)?;
+    if needs.e2e || needs.node || needs.build {
+        node()?;
+    }
+    if needs.build {
+        npm_packages(
+            root,
+            &root.join(TOOLS_DIR),
+            "the build tools (Binaryen's wasm-opt)",
+        )?;
+    }
+    if needs.e2e {
+        npm_packages(
+            root,
+            &root.join("tests/e2e"),
+            "the end-to-end tests' packages",
+        )?;
     }
     Ok(())
 }
@@ -244,7 +260,6 @@ fn system_packages(needs: Needs) -> Result<()> {
     let found = SystemProbe {
         chromium: Path::new(CHROMIUM).exists(),
         chromedriver: Path::new(CHROMEDRIVER).exists(),
-        wasm_opt: which("wasm-opt").is_some(),
         brotli: which("brotli").is_some(),
     };
     let pkgs = apt_packages(found, needs);
@@ -257,7 +272,7 @@ fn system_packages(needs: Needs) -> Result<()> {
             have.push("ChromeDriver");
         }
         if needs.build {
-            have.extend(["wasm-opt (binaryen)", "brotli"]);
+            have.push("brotli");
         }
         println!("    ok: {}", have.join(", "));
         return Ok(());
@@ -281,38 +296,43 @@ fn system_packages(needs: Needs) -> Result<()> {
     Ok(())
 }
 
-fn node_and_packages(root: &Path) -> Result<()> {
+fn node() -> Result<()> {
     let node = probe(Command::new("node").arg("--version"));
     let npm = probe(Command::new("npm").arg("--version"));
     let (Some(node), Some(npm)) = (node, npm) else {
-        return Err("node and npm are needed for the end-to-end tests and were not found on PATH: \
+        return Err("node and npm are needed (wasm-opt for the build, the end-to-end tests) and were not found on PATH: \
                     install Node.js 20 or newer (for example `apt-get install -y nodejs npm`), then rerun"
             .into());
     };
     println!("    ok: node {}, npm {}", node.trim(), npm.trim());
-    let e2e = root.join("tests/e2e");
-    if !e2e.join("package.json").exists() {
-        println!("    no tests/e2e/package.json yet: no npm packages to install");
+    Ok(())
+}
+
+/// `npm ci` in `dir` when its node_modules is missing or older than its lock.
+fn npm_packages(root: &Path, dir: &Path, what: &str) -> Result<()> {
+    let shown = crate::util::rel(root, dir);
+    if !dir.join("package.json").exists() {
+        println!("    no {shown}/package.json yet: no npm packages to install");
         return Ok(());
     }
-    let lock = e2e.join("package-lock.json");
-    let modules = e2e.join("node_modules");
+    let lock = dir.join("package-lock.json");
+    let modules = dir.join("node_modules");
     // npm writes node_modules/.package-lock.json on every install.
     let installed = mtime(&modules.join(".package-lock.json")).or_else(|| mtime(&modules));
     if !npm_needs_install(installed, mtime(&lock)) {
-        println!("    ok: tests/e2e/node_modules is up to date with package-lock.json");
+        println!("    ok: {what} ({shown}/node_modules is up to date with package-lock.json)");
         return Ok(());
     }
     if lock.exists() {
-        println!("    installing the end-to-end tests' npm packages (npm ci)");
+        println!("    installing {what} (npm ci in {shown})");
         run(Command::new("npm")
             .args(["ci", "--no-audit", "--no-fund"])
-            .current_dir(&e2e))
+            .current_dir(dir))
     } else {
-        println!("    tests/e2e has no package-lock.json: npm install");
+        println!("    {shown} has no package-lock.json: npm install");
         run(Command::new("npm")
             .args(["install", "--no-audit", "--no-fund"])
-            .current_dir(&e2e))
+            .current_dir(dir))
     }
 }
 
@@ -324,7 +344,6 @@ mod tests {
     const ALL_FOUND: SystemProbe = SystemProbe {
         chromium: true,
         chromedriver: true,
-        wasm_opt: true,
         brotli: true,
     };
 
@@ -339,7 +358,7 @@ mod tests {
         let none = SystemProbe::default();
         assert_eq!(
             apt_packages(none, Needs::ALL),
-            ["chromium", "chromium-driver", "binaryen", "brotli"]
+            ["chromium", "chromium-driver", "brotli"]
         );
         let no_driver = SystemProbe {
             chromedriver: false,
@@ -352,7 +371,7 @@ mod tests {
     fn a_build_alone_needs_no_browser() {
         assert_eq!(
             apt_packages(SystemProbe::default(), Needs::BUILD),
-            ["binaryen", "brotli"]
+            ["brotli"]
         );
     }
 
@@ -370,10 +389,10 @@ mod tests {
                 "brotli"
             ]
         );
-        let user = apt_commands(false, &["brotli", "binaryen"]);
+        let user = apt_commands(false, &["brotli", "chromium"]);
         assert_eq!(user[0], ["sudo", "apt-get", "update"]);
         assert_eq!(user[1][0], "sudo");
-        assert_eq!(user[1].last().map(String::as_str), Some("binaryen"));
+        assert_eq!(user[1].last().map(String::as_str), Some("chromium"));
     }
 
     #[test]

@@ -21,7 +21,8 @@ commands:
   setup    check the tools the build and the tests need and install what is
            missing: the wasm32 target, rustfmt, clippy, wasm-bindgen-cli at the
            Cargo.lock version, wasm-pack (cargo install); Chromium, ChromeDriver,
-           binaryen (wasm-opt), brotli (apt-get); the e2e tests' npm packages
+           brotli (apt-get); Binaryen's wasm-opt (npm, in xtask/tools) and the
+           e2e tests' npm packages (npm ci)
   build    build the widget: dist/candor/ (script tag) and dist/npm/ (npm
            package `candor`); print what a site downloads (raw, gzip, brotli),
            also written to dist/sizes.json
@@ -34,6 +35,7 @@ commands:
            tests, build and size budget, end-to-end tests, npm audit, licences
              --skip-browser      skip the two steps that drive Chromium
              --only core|web|e2e run one group (plus setup)
+             --keep-going        run every step even after a failure
   help     this text
 ";
 
@@ -107,6 +109,7 @@ fn test_options(rest: &[String]) -> Result<pipeline::Options> {
     while let Some(arg) = it.next() {
         match arg.as_str() {
             "--skip-browser" => options.skip_browser = true,
+            "--keep-going" => options.keep_going = true,
             "--only" => {
                 let v = it.next().ok_or("--only needs core, web or e2e")?;
                 options.only = Some(v.parse()?);

@@ -33,6 +33,8 @@ impl std::str::FromStr for Only {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Options {
     pub skip_browser: bool,
+    /// Run every step even after a failure (the default is to stop at the first).
+    pub keep_going: bool,
     pub only: Option<Only>,
 }
 
@@ -74,7 +76,7 @@ struct Step {
 
 const STEPS: &[Step] = &[
     Step { id: Id::Setup, group: Group::Setup, browser: false, name: "setup",
-        what: "check the tools (Rust target and components, wasm-bindgen-cli at the Cargo.lock version, wasm-pack, Chromium, ChromeDriver, binaryen, brotli, node, the e2e npm packages) and install what is missing" },
+        what: "check the tools (Rust target and components, wasm-bindgen-cli at the Cargo.lock version, wasm-pack, Chromium, ChromeDriver, brotli, node, wasm-opt and the e2e tests' npm packages) and install what is missing" },
     Step { id: Id::Fmt, group: Group::Core, browser: false, name: "fmt",
         what: "check formatting (cargo fmt --all --check)" },
     Step { id: Id::ClippyNative, group: Group::Core, browser: false, name: "clippy (native)",
@@ -143,7 +145,8 @@ pub fn test(root: &Path, options: Options) -> Result<()> {
     };
     let started = Instant::now();
     let mut results: Vec<(&str, &str, Duration)> = Vec::new();
-    let (mut passed, mut skipped) = (0, 0);
+    let (mut passed, mut failed, mut skipped) = (0, 0, 0);
+    let mut failures: Vec<&str> = Vec::new();
     for (i, step) in plan.iter().enumerate() {
         println!(
             "\n==> [{}/{}] {}: {}",
@@ -179,15 +182,21 @@ pub fn test(root: &Path, options: Options) -> Result<()> {
                     took.as_secs_f64()
                 );
                 results.push((step.name, "FAILED", took));
-                print_table(&results, started.elapsed());
-                println!("{}", summary_line(passed, 1, skipped));
-                return Err(format!("{} failed", step.name));
+                failed += 1;
+                failures.push(step.name);
+                if !options.keep_going {
+                    break;
+                }
             }
         }
     }
     print_table(&results, started.elapsed());
-    println!("{}", summary_line(passed, 0, skipped));
-    Ok(())
+    println!("{}", summary_line(passed, failed, skipped));
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("failed: {}", failures.join(", ")))
+    }
 }
 
 fn print_table(results: &[(&str, &str, Duration)], total: Duration) {
