@@ -60,22 +60,34 @@ test("after Reject all, the cart invitation turns on offers for this visit only"
   assert.equal(await invitation.getAttribute("data-reason"), "refused");
   assert.equal(await page.locator("[data-offer]").count(), 0);
 
-  // The shop's inline Yes / No, unless the widget's own ask() prompt answers.
+  // The widget's own ask() prompt (its buttons are not in the contract:
+  // `ask-yes` / `ask-no` today), or the shop's inline Yes / No without one.
   await page.locator("[data-invite]").click();
-  const inline = await page.locator("[data-invite-yes]").waitFor({ state: "visible", timeout: 3_000 }).then(() => true, () => false);
-  if (!inline) {
-    t.diagnostic("the widget's ask() prompt is showing; its DOM is not part of the contract, not driven here");
-    return;
+  const widgetYes = page.locator('#candor [data-action="ask-yes"]');
+  const inlineYes = page.locator("[data-invite-yes]");
+  await page.waitForFunction(() => {
+    const widget = document.getElementById("candor")?.shadowRoot?.querySelector('[data-action="ask-yes"]');
+    const inline = document.querySelector("[data-invite-yes]");
+    return Boolean(widget?.checkVisibility() || inline?.checkVisibility());
+  });
+  let method;
+  if (await widgetYes.isVisible()) {
+    t.diagnostic("answered through the widget's ask() prompt");
+    await widgetYes.click();
+    method = "ask";
+  } else {
+    // "No thanks" changes nothing; "Yes" records an explicit choice.
+    await page.locator("[data-invite-no]").click();
+    await page.locator("[data-invite]").waitFor({ state: "visible" });
+    assert.equal(await page.evaluate(() => window.candor.allows("session-offers")), false);
+    await page.locator("[data-invite]").click();
+    await inlineYes.click();
+    method = "api";
   }
-  // "No thanks" changes nothing; "Yes" records an explicit choice.
-  await page.locator("[data-invite-no]").click();
-  await page.locator("[data-invite]").waitFor({ state: "visible" });
-  assert.equal(await page.evaluate(() => window.candor.allows("session-offers")), false);
-  await page.locator("[data-invite]").click();
-  await page.locator("[data-invite-yes]").click();
   await page.locator('[data-offer="trail-headlamp"]').waitFor({ state: "visible" });
   const choice = await page.evaluate(() => window.candor.preferences().purposes["session-offers"]);
   assert.equal(choice.granted, true);
+  assert.equal(choice.method, method);
   assert.equal(choice.duration, "session");
   assert.equal(await page.evaluate(() => window.candor.allows("recommendations")), false, "only this purpose changed");
 
