@@ -61,7 +61,14 @@ test("Accept all shows recommendations from viewed products; withdrawing in the 
 
   // "Why this?" explains the decision (the widget's panel once `why` exists, else the shop's popover).
   const hasWhy = await page.evaluate(() => typeof window.candor.why === "function");
-  if (!hasWhy) {
+  if (hasWhy) {
+    // The widget's own "why" panel (issue 5): some dialog of the widget opens; Esc closes it.
+    await recommended.locator("[data-why]").click();
+    const dialog = page.locator('#candor [role="dialog"]:visible');
+    await dialog.first().waitFor();
+    await page.keyboard.press("Escape");
+    await page.waitForFunction(() => ![...(document.getElementById("candor")?.shadowRoot?.querySelectorAll('[role="dialog"]') || [])].some((d) => d.checkVisibility()));
+  } else {
     await recommended.locator("[data-why]").click();
     const explanation = page.locator("#recommended .popover-text");
     await explanation.waitFor({ state: "visible" });
