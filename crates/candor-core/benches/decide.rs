@@ -71,7 +71,7 @@ fn engine() -> Engine {
             .unwrap();
     }
     engine
-        .set("purpose-9", false, Method::Preferences, &ctx)
+        .set("purpose-11", false, Method::Preferences, &ctx)
         .unwrap();
     engine
 }
@@ -102,8 +102,8 @@ fn bench(c: &mut Criterion) {
         b.iter(|| e.decide(black_box(&plain), black_box(&ctx)))
     });
     let refused = Request {
-        purpose: "purpose-9",
-        signals: &["signal-18"],
+        purpose: "purpose-11",
+        signals: &["signal-22"],
         channel: None,
     };
     assert_eq!(e.decide(&refused, &ctx).reason.as_str(), "refused");

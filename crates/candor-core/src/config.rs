@@ -405,23 +405,23 @@ impl Config {
 
     /// Purpose by id.
     pub fn purpose(&self, id: &str) -> Option<&Purpose> {
-        self.purposes.iter().find(|p| p.id == id)
+        self.purposes.iter().find(|p| same_id(&p.id, id))
     }
     /// Signal by id.
     pub fn signal(&self, id: &str) -> Option<&Signal> {
-        self.signals.iter().find(|s| s.id == id)
+        self.signals.iter().find(|s| same_id(&s.id, id))
     }
     /// Channel by id.
     pub fn channel(&self, id: &str) -> Option<&Channel> {
-        self.channels.iter().find(|c| c.id == id)
+        self.channels.iter().find(|c| same_id(&c.id, id))
     }
     /// Index of a purpose in [`Config::purposes`].
     pub fn purpose_index(&self, id: &str) -> Option<usize> {
-        self.purposes.iter().position(|p| p.id == id)
+        self.purposes.iter().position(|p| same_id(&p.id, id))
     }
     /// Index of a channel in [`Config::channels`].
     pub fn channel_index(&self, id: &str) -> Option<usize> {
-        self.channels.iter().position(|c| c.id == id)
+        self.channels.iter().position(|c| same_id(&c.id, id))
     }
 }
 
@@ -437,6 +437,26 @@ fn shape_error(path: String, e: &serde_json::Error) -> ConfigError {
         }
     }
     ConfigError { path, message }
+}
+
+/// `a == b`, quicker on the ids a config holds: ids often share a prefix
+/// (`purpose-1`, `purpose-2`…), so the length and the last eight bytes are
+/// compared inline before the full comparison.
+#[inline]
+pub(crate) fn same_id(a: &str, b: &str) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let tail = |s: &str| {
+        s.as_bytes()
+            .get(s.len().saturating_sub(8)..)
+            .and_then(|t| <[u8; 8]>::try_from(t).ok())
+            .map(u64::from_ne_bytes)
+    };
+    match (tail(a), tail(b)) {
+        (Some(x), Some(y)) if x != y => false,
+        _ => a == b,
+    }
 }
 
 fn check_id(path: &str, id: Option<String>, seen: &[&str]) -> Result<String, ConfigError> {

@@ -33,7 +33,7 @@
 //! Rule 9 only looks at older revisions: a choice made under a newer revision
 //! than the config's (a rolled-back config) is current.
 
-use crate::config::{Duration, Purpose, SignalKind, DAY_MS};
+use crate::config::{same_id, Duration, Purpose, SignalKind, DAY_MS};
 use crate::{Choice, Choices, Config, DemographicTargeting, Ledger, Method};
 
 /// Allowed clock skew: a choice dated up to this far in the future is trusted.
@@ -234,7 +234,7 @@ pub fn decide(
     if !request
         .signals
         .iter()
-        .all(|s| purpose.signals.iter().any(|p| p == s))
+        .all(|s| purpose.signals.iter().any(|p| same_id(p, s)))
     {
         if let Some(reason) = signal_rules(config, purpose, request, &mut d) {
             d.reason = reason;
@@ -246,7 +246,7 @@ pub fn decide(
     let mut cap = None;
     if let Some(channel) = request.channel {
         d.channel = config.channel_index(channel);
-        if !purpose.channels.iter().any(|c| c == channel) {
+        if !purpose.channels.iter().any(|c| same_id(c, channel)) {
             d.reason = Reason::UndeclaredChannel;
             return d;
         }
