@@ -205,6 +205,19 @@ impl Engine {
             retry_after: decision.retry_after,
         }
     }
+    /// Google Consent Mode v2 states from the current decisions (see
+    /// [`consent_mode::states`](crate::consent_mode::states)); `None` without
+    /// `googleConsentMode` in the config.
+    pub fn consent_mode(&self, ctx: &Context<'_>) -> Option<[(&'static str, bool); 7]> {
+        crate::consent_mode::states(&self.config, |purpose| {
+            let request = Request {
+                purpose,
+                signals: &[],
+                channel: None,
+            };
+            self.decide(&request, ctx).allowed
+        })
+    }
     /// Record one choice. Errors (unknown or required purpose) leave state unchanged.
     pub fn set(
         &mut self,

@@ -1,14 +1,20 @@
-//! UI texts: built-in tables per language, overridden by `config.translations`.
+//! UI texts and explanation templates: built-in tables per language,
+//! overridden by `config.translations`.
 //!
-//! Built-in tables: English (`en`, complete), French (`fr`), German (`de`)
-//! and Spanish (`es`). A key missing from a table falls back to English.
+//! Built-in tables: English (`en`), French (`fr`), German (`de`) and Spanish
+//! (`es`), each complete (every key of [`KEYS`]; a unit test checks it).
+//! The explanation sentences of [`crate::explain`] come from the same tables
+//! (keys `why-…`), so a site can translate or reword them through
+//! `translations` like any button label, including for a language Candor
+//! has no table for.
 
 use crate::config::base_language;
 use crate::Config;
 
-/// Every UI text key, in the order of the English table. A
+/// Every text key, in the order of the English table: UI texts (camelCase)
+/// then explanation templates (`why-…`, see [`crate::explain`]). A
 /// `config.translations` entry with another key is a config error.
-pub const KEYS: [&str; 31] = [
+pub const KEYS: [&str; 58] = [
     "bannerTitle",
     "bannerText",
     "policyLink",
@@ -40,6 +46,33 @@ pub const KEYS: [&str; 31] = [
     "askAllow",
     "askDeny",
     "channelsUsed",
+    "whyChoice",
+    "whyNoChoice",
+    "why-unknown-purpose",
+    "why-sensitive-signal",
+    "why-demographic-signal",
+    "why-undeclared-signal",
+    "why-undeclared-channel",
+    "why-unknown-channel",
+    "why-required",
+    "why-gpc",
+    "why-no-choice",
+    "why-outdated",
+    "why-expired",
+    "why-expired-session",
+    "why-refused",
+    "why-refused-all",
+    "why-frequency-cap-one",
+    "why-frequency-cap",
+    "why-granted",
+    "why-granted-all",
+    "why-uses",
+    "why-last-hour",
+    "why-last-hours",
+    "why-last-day",
+    "why-last-days",
+    "why-invalid-request",
+    "whyData",
 ];
 
 type Table = [(&'static str, &'static str)];
@@ -61,21 +94,48 @@ const EN: &Table = &[
     ("lastsSession", "Lasts for this visit only."),
     ("lastsDays", "Lasts {n} days."),
     ("saleOrShare", "Shares your data with partners."),
-    ("gpcNote", "Your browser's Global Privacy Control signal is on: we don't sell or share your data unless you turn it on here."),
-    ("noticeGpc", "Your browser's Global Privacy Control signal is on: we don't sell or share your data unless you turn it on here."),
+    ("gpcNote", "Off because your browser's Global Privacy Control signal asks us not to sell or share your data. You can still turn it on here."),
+    ("noticeGpc", "Your browser's Global Privacy Control signal is on: we don't sell or share your data unless you turn that on yourself."),
     ("yes", "Yes"),
     ("no", "No"),
     ("on", "On"),
     ("off", "Off"),
-    ("whyTitle", "Why am I seeing this?"),
+    ("whyTitle", "Why this?"),
     ("switchOff", "Turn this off"),
-    ("download", "Download a record of my choices"),
-    ("downloadReceipt", "Download a record of my choices"),
+    ("download", "Download a copy of my choices"),
+    ("downloadReceipt", "Download a copy of my choices"),
     ("dialogLabel", "Privacy choices"),
     ("askTitle", "Allow this?"),
     ("askAllow", "Allow"),
     ("askDeny", "Not now"),
     ("channelsUsed", "Messages:"),
+    ("whyChoice", "Your choice: {state}, since {date}."),
+    ("whyNoChoice", "Your choice: not made yet."),
+    ("why-unknown-purpose", "Not allowed: \"{title}\" is not one of this site's purposes."),
+    ("why-sensitive-signal", "Not allowed: \"{data}\" is sensitive data, which this site never uses for personalization."),
+    ("why-demographic-signal", "Not allowed: this site does not personalize by \"{data}\"."),
+    ("why-undeclared-signal", "Not allowed: \"{title}\" does not use \"{data}\"."),
+    ("why-undeclared-channel", "Not allowed: \"{title}\" does not send messages {channel}."),
+    ("why-unknown-channel", "Not allowed: this site has no message channel \"{channel}\"."),
+    ("why-required", "Allowed: \"{title}\" is needed for the site to work."),
+    ("why-gpc", "Not allowed: your browser's Global Privacy Control signal asks this site not to sell or share your data."),
+    ("why-no-choice", "Not allowed: you have not chosen yet whether to allow \"{title}\"."),
+    ("why-outdated", "Not allowed: \"{title}\" has changed since you chose on {date}, so you need to choose again."),
+    ("why-expired", "Not allowed: your choice about \"{title}\" made on {date} has expired."),
+    ("why-expired-session", "Not allowed: you turned on \"{title}\" for an earlier visit only."),
+    ("why-refused", "Not allowed: you turned off \"{title}\" on {date}."),
+    ("why-refused-all", "Not allowed: you rejected all optional purposes, \"{title}\" included, on {date}."),
+    ("why-frequency-cap-one", "Not allowed: you already received 1 message {channel} {period}."),
+    ("why-frequency-cap", "Not allowed: you already received {n} messages {channel} {period}."),
+    ("why-granted", "Allowed: you turned on \"{title}\" on {date}."),
+    ("why-granted-all", "Allowed: you accepted all purposes, \"{title}\" included, on {date}."),
+    ("why-uses", " It uses: {data}."),
+    ("why-last-hour", "in the last hour"),
+    ("why-last-hours", "in the last {n} hours"),
+    ("why-last-day", "in the last day"),
+    ("why-last-days", "in the last {n} days"),
+    ("why-invalid-request", "Not allowed: this request could not be understood."),
+    ("whyData", "Data it uses:"),
 ];
 
 const FR: &Table = &[
@@ -95,21 +155,48 @@ const FR: &Table = &[
     ("lastsSession", "Pour cette visite seulement."),
     ("lastsDays", "Dure {n} jours."),
     ("saleOrShare", "Partage vos données avec des partenaires."),
-    ("gpcNote", "Le signal Global Privacy Control de votre navigateur est activé : nous ne vendons ni ne partageons vos données, sauf si vous l'activez ici."),
-    ("noticeGpc", "Le signal Global Privacy Control de votre navigateur est activé : nous ne vendons ni ne partageons vos données, sauf si vous l'activez ici."),
+    ("gpcNote", "Désactivé, car le signal Global Privacy Control de votre navigateur nous demande de ne pas vendre ni partager vos données. Vous pouvez tout de même l'activer ici."),
+    ("noticeGpc", "Le signal Global Privacy Control de votre navigateur est activé : nous ne vendons ni ne partageons vos données, sauf si vous l'autorisez vous-même."),
     ("yes", "Oui"),
     ("no", "Non"),
     ("on", "Activé"),
     ("off", "Désactivé"),
-    ("whyTitle", "Pourquoi est-ce que je vois ceci ?"),
+    ("whyTitle", "Pourquoi ceci ?"),
     ("switchOff", "Désactiver"),
-    ("download", "Télécharger un relevé de mes choix"),
-    ("downloadReceipt", "Télécharger un relevé de mes choix"),
+    ("download", "Télécharger une copie de mes choix"),
+    ("downloadReceipt", "Télécharger une copie de mes choix"),
     ("dialogLabel", "Choix de confidentialité"),
     ("askTitle", "Autoriser ceci ?"),
     ("askAllow", "Autoriser"),
     ("askDeny", "Pas maintenant"),
     ("channelsUsed", "Messages :"),
+    ("whyChoice", "Votre choix : {state}, depuis le {date}."),
+    ("whyNoChoice", "Votre choix : pas encore fait."),
+    ("why-unknown-purpose", "Non autorisé : « {title} » ne fait pas partie des finalités de ce site."),
+    ("why-sensitive-signal", "Non autorisé : « {data} » est une donnée sensible, que ce site n'utilise jamais pour la personnalisation."),
+    ("why-demographic-signal", "Non autorisé : ce site ne personnalise pas selon « {data} »."),
+    ("why-undeclared-signal", "Non autorisé : « {title} » n'utilise pas « {data} »."),
+    ("why-undeclared-channel", "Non autorisé : « {title} » n'envoie pas de messages {channel}."),
+    ("why-unknown-channel", "Non autorisé : ce site n'a pas de canal « {channel} »."),
+    ("why-required", "Autorisé : « {title} » est nécessaire au fonctionnement du site."),
+    ("why-gpc", "Non autorisé : le signal Global Privacy Control de votre navigateur demande à ce site de ne pas vendre ni partager vos données."),
+    ("why-no-choice", "Non autorisé : vous n'avez pas encore indiqué si vous autorisez « {title} »."),
+    ("why-outdated", "Non autorisé : « {title} » a changé depuis votre choix du {date}, merci de choisir à nouveau."),
+    ("why-expired", "Non autorisé : votre choix du {date} concernant « {title} » a expiré."),
+    ("why-expired-session", "Non autorisé : vous aviez activé « {title} » pour une visite précédente seulement."),
+    ("why-refused", "Non autorisé : vous avez désactivé « {title} » le {date}."),
+    ("why-refused-all", "Non autorisé : vous avez refusé toutes les finalités facultatives, dont « {title} », le {date}."),
+    ("why-frequency-cap-one", "Non autorisé : vous avez déjà reçu 1 message {channel} {period}."),
+    ("why-frequency-cap", "Non autorisé : vous avez déjà reçu {n} messages {channel} {period}."),
+    ("why-granted", "Autorisé : vous avez activé « {title} » le {date}."),
+    ("why-granted-all", "Autorisé : vous avez accepté toutes les finalités, dont « {title} », le {date}."),
+    ("why-uses", " Données utilisées : {data}."),
+    ("why-last-hour", "au cours de la dernière heure"),
+    ("why-last-hours", "au cours des {n} dernières heures"),
+    ("why-last-day", "au cours des dernières 24 heures"),
+    ("why-last-days", "au cours des {n} derniers jours"),
+    ("why-invalid-request", "Non autorisé : cette demande n'a pas pu être comprise."),
+    ("whyData", "Données utilisées :"),
 ];
 
 const DE: &Table = &[
@@ -129,21 +216,48 @@ const DE: &Table = &[
     ("lastsSession", "Gilt nur für diesen Besuch."),
     ("lastsDays", "Gilt {n} Tage."),
     ("saleOrShare", "Teilt Ihre Daten mit Partnern."),
-    ("gpcNote", "Das Global-Privacy-Control-Signal Ihres Browsers ist aktiv: Wir verkaufen oder teilen Ihre Daten nicht, außer Sie aktivieren es hier."),
-    ("noticeGpc", "Das Global-Privacy-Control-Signal Ihres Browsers ist aktiv: Wir verkaufen oder teilen Ihre Daten nicht, außer Sie aktivieren es hier."),
+    ("gpcNote", "Aus, weil das Global-Privacy-Control-Signal Ihres Browsers uns bittet, Ihre Daten nicht zu verkaufen oder weiterzugeben. Sie können es hier trotzdem einschalten."),
+    ("noticeGpc", "Das Global-Privacy-Control-Signal Ihres Browsers ist aktiv: Wir verkaufen oder teilen Ihre Daten nicht, außer Sie erlauben es selbst."),
     ("yes", "Ja"),
     ("no", "Nein"),
     ("on", "An"),
     ("off", "Aus"),
-    ("whyTitle", "Warum sehe ich das?"),
+    ("whyTitle", "Warum das?"),
     ("switchOff", "Ausschalten"),
-    ("download", "Nachweis meiner Auswahl herunterladen"),
-    ("downloadReceipt", "Nachweis meiner Auswahl herunterladen"),
+    ("download", "Kopie meiner Auswahl herunterladen"),
+    ("downloadReceipt", "Kopie meiner Auswahl herunterladen"),
     ("dialogLabel", "Datenschutz-Einstellungen"),
     ("askTitle", "Erlauben?"),
     ("askAllow", "Erlauben"),
     ("askDeny", "Jetzt nicht"),
     ("channelsUsed", "Nachrichten:"),
+    ("whyChoice", "Ihre Wahl: {state}, seit {date}."),
+    ("whyNoChoice", "Ihre Wahl: noch nicht getroffen."),
+    ("why-unknown-purpose", "Nicht erlaubt: „{title}“ ist kein Zweck dieser Website."),
+    ("why-sensitive-signal", "Nicht erlaubt: „{data}“ sind sensible Daten, die diese Website nie zur Personalisierung nutzt."),
+    ("why-demographic-signal", "Nicht erlaubt: Diese Website personalisiert nicht nach „{data}“."),
+    ("why-undeclared-signal", "Nicht erlaubt: „{title}“ verwendet „{data}“ nicht."),
+    ("why-undeclared-channel", "Nicht erlaubt: „{title}“ sendet keine Nachrichten {channel}."),
+    ("why-unknown-channel", "Nicht erlaubt: Diese Website hat keinen Nachrichtenkanal „{channel}“."),
+    ("why-required", "Erlaubt: „{title}“ ist für den Betrieb der Website notwendig."),
+    ("why-gpc", "Nicht erlaubt: Das Global-Privacy-Control-Signal Ihres Browsers bittet diese Website, Ihre Daten nicht zu verkaufen oder weiterzugeben."),
+    ("why-no-choice", "Nicht erlaubt: Sie haben noch nicht entschieden, ob Sie „{title}“ erlauben."),
+    ("why-outdated", "Nicht erlaubt: „{title}“ hat sich seit Ihrer Wahl am {date} geändert, bitte wählen Sie erneut."),
+    ("why-expired", "Nicht erlaubt: Ihre Wahl zu „{title}“ vom {date} ist abgelaufen."),
+    ("why-expired-session", "Nicht erlaubt: Sie hatten „{title}“ nur für einen früheren Besuch eingeschaltet."),
+    ("why-refused", "Nicht erlaubt: Sie haben „{title}“ am {date} ausgeschaltet."),
+    ("why-refused-all", "Nicht erlaubt: Sie haben am {date} alle optionalen Zwecke abgelehnt, auch „{title}“."),
+    ("why-frequency-cap-one", "Nicht erlaubt: Sie haben {period} bereits 1 Nachricht {channel} erhalten."),
+    ("why-frequency-cap", "Nicht erlaubt: Sie haben {period} bereits {n} Nachrichten {channel} erhalten."),
+    ("why-granted", "Erlaubt: Sie haben „{title}“ am {date} eingeschaltet."),
+    ("why-granted-all", "Erlaubt: Sie haben am {date} alle Zwecke akzeptiert, auch „{title}“."),
+    ("why-uses", " Verwendete Daten: {data}."),
+    ("why-last-hour", "in der letzten Stunde"),
+    ("why-last-hours", "in den letzten {n} Stunden"),
+    ("why-last-day", "in den letzten 24 Stunden"),
+    ("why-last-days", "in den letzten {n} Tagen"),
+    ("why-invalid-request", "Nicht erlaubt: Diese Anfrage ist nicht verständlich."),
+    ("whyData", "Verwendete Daten:"),
 ];
 
 const ES: &Table = &[
@@ -163,21 +277,48 @@ const ES: &Table = &[
     ("lastsSession", "Solo durante esta visita."),
     ("lastsDays", "Dura {n} días."),
     ("saleOrShare", "Comparte tus datos con socios."),
-    ("gpcNote", "La señal Global Privacy Control de tu navegador está activada: no vendemos ni compartimos tus datos salvo que lo actives aquí."),
-    ("noticeGpc", "La señal Global Privacy Control de tu navegador está activada: no vendemos ni compartimos tus datos salvo que lo actives aquí."),
+    ("gpcNote", "Desactivado porque la señal Global Privacy Control de tu navegador nos pide no vender ni compartir tus datos. Aun así, puedes activarlo aquí."),
+    ("noticeGpc", "La señal Global Privacy Control de tu navegador está activada: no vendemos ni compartimos tus datos salvo que tú lo permitas."),
     ("yes", "Sí"),
     ("no", "No"),
     ("on", "Activado"),
     ("off", "Desactivado"),
-    ("whyTitle", "¿Por qué veo esto?"),
+    ("whyTitle", "¿Por qué esto?"),
     ("switchOff", "Desactivar"),
-    ("download", "Descargar un registro de mis opciones"),
-    ("downloadReceipt", "Descargar un registro de mis opciones"),
+    ("download", "Descargar una copia de mis opciones"),
+    ("downloadReceipt", "Descargar una copia de mis opciones"),
     ("dialogLabel", "Opciones de privacidad"),
     ("askTitle", "¿Permitir esto?"),
     ("askAllow", "Permitir"),
     ("askDeny", "Ahora no"),
     ("channelsUsed", "Mensajes:"),
+    ("whyChoice", "Tu elección: {state}, desde el {date}."),
+    ("whyNoChoice", "Tu elección: aún no la has hecho."),
+    ("why-unknown-purpose", "No permitido: «{title}» no es una de las finalidades de este sitio."),
+    ("why-sensitive-signal", "No permitido: «{data}» es un dato sensible, que este sitio nunca usa para personalizar."),
+    ("why-demographic-signal", "No permitido: este sitio no personaliza según «{data}»."),
+    ("why-undeclared-signal", "No permitido: «{title}» no usa «{data}»."),
+    ("why-undeclared-channel", "No permitido: «{title}» no envía mensajes {channel}."),
+    ("why-unknown-channel", "No permitido: este sitio no tiene ningún canal de mensajes «{channel}»."),
+    ("why-required", "Permitido: «{title}» es necesario para que el sitio funcione."),
+    ("why-gpc", "No permitido: la señal Global Privacy Control de tu navegador pide a este sitio que no venda ni comparta tus datos."),
+    ("why-no-choice", "No permitido: aún no has elegido si permites «{title}»."),
+    ("why-outdated", "No permitido: «{title}» ha cambiado desde tu elección del {date}, así que debes elegir de nuevo."),
+    ("why-expired", "No permitido: tu elección sobre «{title}» del {date} ha caducado."),
+    ("why-expired-session", "No permitido: activaste «{title}» solo para una visita anterior."),
+    ("why-refused", "No permitido: desactivaste «{title}» el {date}."),
+    ("why-refused-all", "No permitido: rechazaste todas las finalidades opcionales, incluida «{title}», el {date}."),
+    ("why-frequency-cap-one", "No permitido: ya has recibido 1 mensaje {channel} {period}."),
+    ("why-frequency-cap", "No permitido: ya has recibido {n} mensajes {channel} {period}."),
+    ("why-granted", "Permitido: activaste «{title}» el {date}."),
+    ("why-granted-all", "Permitido: aceptaste todas las finalidades, incluida «{title}», el {date}."),
+    ("why-uses", " Datos que usa: {data}."),
+    ("why-last-hour", "en la última hora"),
+    ("why-last-hours", "en las últimas {n} horas"),
+    ("why-last-day", "en las últimas 24 horas"),
+    ("why-last-days", "en los últimos {n} días"),
+    ("why-invalid-request", "No permitido: no se pudo entender esta solicitud."),
+    ("whyData", "Datos que usa:"),
 ];
 
 /// The built-in languages.
@@ -229,8 +370,10 @@ fn site<'a>(config: &'a Config, lang: &str, key: &str) -> Option<&'a str> {
 /// `gpcNote` and its alias `noticeGpc` (shown when GPC is on), `yes`, `no`,
 /// `on`, `off`, `whyTitle`, `switchOff`, `download` and its alias
 /// `downloadReceipt`, `dialogLabel` (accessible name of the dialogs),
-/// `askTitle`, `askAllow`, `askDeny` (the contextual prompt). The full list
-/// is [`KEYS`].
+/// `askTitle`, `askAllow`, `askDeny` (the contextual prompt), `whyData`,
+/// `whyChoice` (with `{state}` and `{date}`) and `whyNoChoice` (the "Why
+/// this?" panel), and the explanation templates `why-<reason>` (see
+/// [`crate::explain`]). The full list is [`KEYS`].
 ///
 /// ```
 /// use candor_core::{i18n::ui_text, Config};
@@ -314,16 +457,62 @@ pub fn is_rtl(lang: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// `{name}` placeholders of a template, sorted.
+    fn placeholders(t: &str) -> Vec<&str> {
+        let mut out: Vec<&str> = t
+            .split('{')
+            .skip(1)
+            .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+            .collect();
+        out.sort_unstable();
+        out
+    }
+
     #[test]
-    fn every_table_uses_known_keys_and_english_is_complete() {
-        for key in KEYS {
-            assert!(built_in("en", key).is_some(), "English lacks {key}");
-        }
-        for t in [EN, FR, DE, ES] {
-            for (k, _) in t {
-                assert!(KEYS.contains(k), "unknown key {k}");
+    fn every_built_in_table_has_every_key_once_in_order() {
+        for (lang, t) in [("en", EN), ("fr", FR), ("de", DE), ("es", ES)] {
+            let keys: Vec<&str> = t.iter().map(|(k, _)| *k).collect();
+            assert_eq!(keys, KEYS, "{lang}: keys missing, extra or out of order");
+            for (k, v) in t {
+                assert!(!v.trim().is_empty(), "{lang} {k} is empty");
+                assert_eq!(
+                    placeholders(v),
+                    placeholders(built_in("en", k).unwrap()),
+                    "{lang} {k}: placeholders differ from English"
+                );
             }
-            assert_eq!(t.len(), KEYS.len());
         }
+    }
+
+    #[test]
+    fn translations_differ_from_english_where_they_should() {
+        // Catch a table left in English by mistake ("no"/"Messages :" aside).
+        for (lang, t) in [("fr", FR), ("de", DE), ("es", ES)] {
+            let same: Vec<&str> = t
+                .iter()
+                .filter(|(k, v)| built_in("en", k) == Some(*v))
+                .map(|(k, _)| *k)
+                .collect();
+            assert!(same.len() <= 1, "{lang} has English texts for {same:?}");
+        }
+    }
+
+    #[test]
+    fn site_translations_override_built_ins_and_reach_unknown_languages() {
+        let config = Config::from_json(
+            r#"{ "purposes": [{ "id": "p", "title": "P", "description": "D" }],
+                 "translations": { "ar": { "acceptAll": "قبول الكل" },
+                                   "fr": { "why-granted": "Oui : « {title} »." } } }"#,
+        )
+        .unwrap();
+        assert_eq!(ui_text(&config, "ar", "acceptAll"), "قبول الكل");
+        assert_eq!(ui_text(&config, "ar", "rejectAll"), "Reject all");
+        assert_eq!(
+            ui_text(&config, "fr-FR", "why-granted"),
+            "Oui : « {title} »."
+        );
+        assert_eq!(pick_language(&config, &["ar", "en"]), "ar");
+        assert_eq!(pick_language(&config, &["he", "en-US"]), "en-US");
+        assert!(is_rtl("he") && is_rtl("fa-IR") && is_rtl("ur") && !is_rtl("de"));
     }
 }

@@ -86,6 +86,7 @@
 
 pub mod choices;
 pub mod config;
+pub mod consent_mode;
 pub mod decide;
 mod engine;
 pub mod explain;

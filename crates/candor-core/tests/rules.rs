@@ -601,7 +601,7 @@ fn explanations() {
     e.set("email-deals", false, Method::Preferences, &c)
         .unwrap();
     assert_eq!(ex(&e, "session-offers", &[], None, &c), "Allowed: you turned on \"Offers during this visit\" on 2026-11-29. It uses: Items in your cart, Products you viewed here.");
-    assert_eq!(explain(&e, "session-offers", &["cart"], None, &c, "fr-CA"), "Autorisé : vous avez activé « Offres pendant cette visite » le 2026-11-29. Utilise : Articles de votre panier.");
+    assert_eq!(explain(&e, "session-offers", &["cart"], None, &c, "fr-CA"), "Autorisé : vous avez activé « Offres pendant cette visite » le 2026-11-29. Données utilisées : Articles de votre panier.");
     assert_eq!(
         ex(&e, "email-deals", &[], None, &c),
         "Not allowed: you turned off \"Deals by email\" on 2026-11-29."
