@@ -27,11 +27,15 @@ pub const JS_DIR: &str = "crates/candor-web/js";
 const NPM_FILES: [&str; 4] = ["package.json", "index.js", "facade.js", "index.d.ts"];
 const WASM_NAME: &str = "candor_web";
 
-/// wasm-opt flags: size first, and the post-MVP features that rustc enables
-/// by default for wasm32-unknown-unknown (binaryen would otherwise reject
-/// their instructions as invalid).
-pub const WASM_OPT_FLAGS: [&str; 7] = [
+/// wasm-opt flags: size first, no custom sections a browser does not need,
+/// and the post-MVP features that rustc enables by default for
+/// wasm32-unknown-unknown (binaryen would otherwise reject their
+/// instructions as invalid).
+pub const WASM_OPT_FLAGS: [&str; 10] = [
     "-Oz",
+    "--strip-debug",
+    "--strip-producers",
+    "--strip-target-features",
     "--enable-bulk-memory",
     "--enable-nontrapping-float-to-int",
     "--enable-sign-ext",
