@@ -211,6 +211,43 @@ pub fn choice_status(
 }
 
 /// Decide one request, rules 1–13 in order, first match wins.
+///
+/// `config` must come from [`Config::from_json`]: the fast path relies on its
+/// invariants (no purpose declares a sensitive signal, nor a demographic one
+/// under `"deny"`). The allowed path does not allocate.
+///
+/// ```
+/// use candor_core::{decide, Choice, Choices, Config, Context, Ledger, Method, Reason, Request};
+///
+/// let config = Config::from_json(r#"{
+///   "revision": 1,
+///   "signals": [{ "id": "cart", "kind": "interest", "label": "Items in your cart" },
+///               { "id": "health", "kind": "sensitive", "label": "Health information" }],
+///   "purposes": [{ "id": "offers", "signals": ["cart"], "title": "Offers", "description": "…" },
+///                { "id": "ads", "saleOrShare": true, "title": "Ads", "description": "…" }]
+/// }"#).unwrap();
+/// let mut choices = Choices::default();
+/// choices.purposes.insert("offers".into(), Choice {
+///     granted: true, at: 1_000, method: Method::AcceptAll, explicit: false,
+///     revision: 1, session: None,
+/// });
+/// choices.purposes.insert("ads".into(), Choice {
+///     granted: true, at: 1_000, method: Method::AcceptAll, explicit: false,
+///     revision: 1, session: None,
+/// });
+/// let ledger = Ledger::default();
+/// let ctx = Context { now: 2_000, session: "s", gpc: true };
+/// let ask = |purpose, signals| Request { purpose, signals, channel: None };
+///
+/// let d = decide(&config, &choices, &ledger, &ask("offers", &["cart"]), &ctx);
+/// assert!(d.allowed);
+/// assert_eq!(d.reason, Reason::Granted);
+/// let d = decide(&config, &choices, &ledger, &ask("offers", &["cart", "health"]), &ctx);
+/// assert_eq!((d.reason, d.signal.as_deref()), (Reason::SensitiveSignal, Some("health")));
+/// // "Accept all" is no explicit opt-in: GPC wins.
+/// let d = decide(&config, &choices, &ledger, &ask("ads", &[]), &ctx);
+/// assert_eq!(d.reason.as_str(), "gpc");
+/// ```
 pub fn decide(
     config: &Config,
     choices: &Choices,

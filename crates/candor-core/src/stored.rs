@@ -1,4 +1,4 @@
-//! Versioned stored forms of [`Choices`](crate::Choices) and [`Ledger`](crate::Ledger).
+//! Versioned stored forms of [`Choices`] and [`Ledger`].
 //! Decoding never panics; anything unexpected yields `None` (fail closed).
 //!
 //! # Format, version 1
