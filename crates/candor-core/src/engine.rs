@@ -66,6 +66,19 @@ pub struct PurposeState {
     pub duration: crate::Duration,
 }
 
+/// `ctx` with its clock clamped to the latest time the stored forms hold
+/// ([`stored::MAX_TIME`], the end of year 9999). A broken or hostile clock
+/// (`Date.now()` of 8.64e15, or `u64::MAX` from an infinite one) could
+/// otherwise make the engine write choices and ledger entries that its own
+/// decoder rejects: a reload would then forget every choice and every
+/// counted message (found by `fuzz/fuzz_targets/decide.rs`).
+fn sane<'a>(ctx: &Context<'a>) -> Context<'a> {
+    Context {
+        now: ctx.now.min(stored::MAX_TIME),
+        ..*ctx
+    }
+}
+
 impl Engine {
     /// A fresh engine with no choices recorded. `consent_id` is a fresh random
     /// id from the caller (the core has no randomness); a loaded record keeps its own.
@@ -177,7 +190,13 @@ impl Engine {
         if !request.is_reasonable() {
             return Decision::invalid();
         }
-        crate::decide(&self.config, &self.choices, &self.ledger, request, ctx)
+        crate::decide(
+            &self.config,
+            &self.choices,
+            &self.ledger,
+            request,
+            &sane(ctx),
+        )
     }
     /// Decide and, when allowed and a channel is given, count one message.
     ///
@@ -185,6 +204,7 @@ impl Engine {
     /// are never capped and leave no trace. Recording also forgets, on every
     /// channel, deliveries that left their window.
     pub fn record(&mut self, request: &Request<'_>, ctx: &Context<'_>) -> Decision {
+        let ctx = &sane(ctx);
         let decision = self.decide(request, ctx);
         if decision.allowed {
             let channel = decision.channel.and_then(|i| self.config.channels.get(i));
@@ -226,6 +246,7 @@ impl Engine {
         method: Method,
         ctx: &Context<'_>,
     ) -> Result<(), &'static str> {
+        let ctx = &sane(ctx);
         let Some(p) = self.config.purpose(purpose) else {
             return Err("unknown-purpose");
         };
@@ -247,6 +268,7 @@ impl Engine {
     }
 
     fn touch(&mut self, ctx: &Context<'_>) {
+        let ctx = &sane(ctx);
         if self.choices.created_at == 0 {
             self.choices.created_at = ctx.now;
         }
@@ -304,6 +326,7 @@ impl Engine {
 
     /// The purpose's choice if it is current (neither outdated nor expired).
     fn current(&self, purpose: &Purpose, ctx: &Context<'_>) -> Option<&Choice> {
+        let ctx = &sane(ctx);
         self.choices
             .purposes
             .get(&purpose.id)
@@ -398,7 +421,7 @@ impl Engine {
             consent_id: self.choices.consent_id.clone(),
             created_at: self.choices.created_at,
             updated_at: self.choices.updated_at,
-            issued_at: ctx.now,
+            issued_at: sane(ctx).now,
             revision: self.config.revision,
             language,
             method,
