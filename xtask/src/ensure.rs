@@ -238,7 +238,7 @@ fn wasm_pack() -> Result<()> {
 /// named in the tool's own lock file (a yanked crate: seen with
 /// wasm-bindgen-cli 0.2.130 and webpki-roots 1.0.11), once more without
 /// `--locked`, letting cargo pick compatible versions.
-fn cargo_install(krate: &str, version: Option<&str>) -> Result<()> {
+pub fn cargo_install(krate: &str, version: Option<&str>) -> Result<()> {
     let install = |locked: bool| {
         let mut cmd = Command::new("cargo");
         cmd.args(["install", krate]);

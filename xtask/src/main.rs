@@ -2,6 +2,7 @@
 
 mod dist;
 mod ensure;
+mod fuzz;
 mod licenses;
 mod lockfile;
 mod pipeline;
@@ -36,6 +37,11 @@ commands:
              --skip-browser      skip the two steps that drive Chromium
              --only core|web|e2e run one group (plus setup)
              --keep-going        run every step even after a failure
+  fuzz     run the cargo-fuzz targets (config, stored, decide); installs the
+           nightly toolchain and cargo-fuzz if missing (only this needs them)
+             --seconds N  per target (default 60)
+             --parallel   run the targets at the same time
+             TARGET...    only these targets
   help     this text
 ";
 
@@ -74,6 +80,7 @@ fn dispatch(args: &[String]) -> Result<()> {
             let options = test_options(rest)?;
             pipeline::test(&root, options)
         }
+        "fuzz" => fuzz::fuzz(&root, &fuzz::options(rest)?),
         "help" | "-h" | "--help" => {
             print!("{USAGE}");
             Ok(())
