@@ -2,11 +2,13 @@
 //! Every method is pure with respect to the outside world: time, session and
 //! GPC come in through [`Context`]; persistence goes out as strings.
 
+use crate::config::DAY_MS;
 use crate::decide::choice_status;
 use crate::receipt::ReceiptPurpose;
 use crate::{explain, stored};
 use crate::{
-    Choice, Choices, Config, Context, Decision, Duration, Ledger, Method, Purpose, Receipt, Request,
+    Choice, Choices, Config, Context, Decision, Duration, Ledger, Method, Purpose, Reason, Receipt,
+    Request,
 };
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -310,18 +312,36 @@ impl Engine {
             ..Choices::default()
         };
     }
-    /// Whether the shopper has a current choice for every non-required purpose
-    /// (i.e. the banner need not be shown).
+    /// Whether the shopper has made every choice there is to make, i.e. the
+    /// banner need not be shown.
     ///
-    /// A choice that is outdated (rule 9) or expired (rule 10) does not
-    /// count, so a session grant from an earlier visit brings the banner
-    /// back unless the purpose has no other choice to make.
+    /// A missing, outdated (rule 9) or expired (rule 10) choice brings the
+    /// banner back, with one exception: a session grant that simply ended
+    /// with its browser session. The shopper did choose; the purpose now
+    /// decides `expired`, and the site may ask again in context (`ask()`).
     pub fn has_current_choices(&self, ctx: &Context<'_>) -> bool {
+        let ctx = &sane(ctx);
+        let ended_session_grant = |p: &Purpose, c: &Choice| {
+            c.granted
+                && p.duration == Duration::Session
+                && c.session.as_deref().is_some_and(|s| s != ctx.session)
+                && c.at <= ctx.now
+                && ctx.now
+                    < c.at
+                        .saturating_add(u64::from(self.config.expires_after_days) * DAY_MS)
+        };
         self.config
             .purposes
             .iter()
             .filter(|p| !p.required)
-            .all(|p| self.current(p, ctx).is_some())
+            .all(|p| match self.choices.purposes.get(&p.id) {
+                None => false,
+                Some(c) => match choice_status(&self.config, p, c, ctx) {
+                    None => true,
+                    Some(Reason::Expired) => ended_session_grant(p, c),
+                    Some(_) => false,
+                },
+            })
     }
 
     /// The purpose's choice if it is current (neither outdated nor expired).

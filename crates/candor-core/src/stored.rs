@@ -8,13 +8,17 @@
 //!
 //! ```text
 //! persistent: {"v":1,"id":"<consent id>","r":<revision>,"c":<created ms>,"u":<updated ms>,
-//!              "p":{"<purpose>":[<granted 0|1>,<at ms>,"<method>",<explicit 0|1>,<revision>]}}
+//!              "p":{"<purpose>":[<granted 0|1>,<at ms>,"<method>",<explicit 0|1>,<revision>(,"<session id>")]}}
 //! session:    {"v":1,"id":"<consent id>",
 //!              "p":{"<purpose>":[<granted 0|1>,<at ms>,"<method>",<explicit 0|1>,<revision>,"<session id>"]}}
 //! ledger:     {"v":1,"l":{"<channel>":[<ms>,<ms>,…]}}
 //! ```
 //!
-//! A choice goes to the session part exactly when it carries a session id.
+//! A choice goes to the session part exactly when it carries a session id
+//! (a grant of a `"session"` purpose). The persistent part keeps every choice,
+//! session grants included with their session id: in a later browser session
+//! (a new session id) that copy decides `expired` (rule 10) rather than
+//! `no-choice`, so the shopper is not asked again on every visit.
 //!
 //! # Strict decoding
 //!
@@ -74,12 +78,13 @@ pub fn encode_choices(choices: &Choices) -> (Option<String>, Option<String>) {
     let mut persistent = Map::new();
     let mut session = Map::new();
     for (id, c) in &choices.purposes {
-        let target = if c.session.is_some() {
-            &mut session
-        } else {
-            &mut persistent
-        };
-        target.insert(id.clone(), choice_entry(c));
+        // A session grant goes to both parts: the session part is what this
+        // browser session uses, the persistent copy is the trace that lets a
+        // later session answer `expired` (rule 10) instead of `no-choice`.
+        if c.session.is_some() {
+            session.insert(id.clone(), choice_entry(c));
+        }
+        persistent.insert(id.clone(), choice_entry(c));
     }
     let p = if choices.purposes.is_empty() && choices.created_at == 0 && choices.updated_at == 0 {
         None
@@ -166,7 +171,7 @@ fn decode_entries(v: &Value, session: bool) -> Option<BTreeMap<String, Choice>> 
         let fields = entry.as_array()?;
         let (base, sid) = match (fields.as_slice(), session) {
             ([g, at, m, e, r], false) => ([g, at, m, e, r], None),
-            ([g, at, m, e, r, s], true) => ([g, at, m, e, r], Some(id(s)?)),
+            ([g, at, m, e, r, s], _) => ([g, at, m, e, r], Some(id(s)?)),
             _ => return None,
         };
         let [g, at, m, e, r] = base;
@@ -294,7 +299,10 @@ mod tests {
         let (p, s) = encode_choices(&sample());
         assert_eq!(
             p.as_deref(),
-            Some(r#"{"c":10,"id":"abc","p":{"email":[0,20,"reject-all",0,2]},"r":2,"u":20,"v":1}"#)
+            Some(concat!(
+                r#"{"c":10,"id":"abc","p":{"email":[0,20,"reject-all",0,2],"#,
+                r#""offers":[1,15,"preferences",1,2,"s1"]},"r":2,"u":20,"v":1}"#
+            ))
         );
         assert_eq!(
             s.as_deref(),
@@ -317,7 +325,7 @@ mod tests {
             r#"{"v":1,"id":"a","r":0,"c":0,"u":0,"p":{"__proto__":[1,0,"api",1,0]}}"#,
             r#"{"v":1,"id":"a","r":0,"c":0,"u":0,"p":{"x":[2,0,"api",1,0]}}"#,
             r#"{"v":1,"id":"a","r":0,"c":0,"u":0,"p":{"x":[1,0,"nope",1,0]}}"#,
-            r#"{"v":1,"id":"a","r":0,"c":0,"u":0,"p":{"x":[1,0,"api",1,0,"s"]}}"#,
+            r#"{"v":1,"id":"a","r":0,"c":0,"u":0,"p":{"x":[1,0,"api",1,0,""]}}"#,
             r#"{"v":1,"id":"a","r":0,"c":0.5,"u":0,"p":{}}"#,
         ] {
             assert_eq!(decode_choices(bad), None, "{bad}");

@@ -111,12 +111,26 @@ fn has_current_choices_tracks_expiry_sessions_and_revisions() {
     assert!(!e.has_current_choices(&ctx(NOW)));
     e.set("ads", false, Method::Api, &ctx(NOW)).unwrap();
     assert!(e.has_current_choices(&ctx(NOW)));
-    // The session grant ends with the session: the banner comes back.
+    // The session grant ends with the session: it decides `expired`, but the
+    // shopper did choose, so the banner does not come back for it.
     let next_visit = Context {
         session: "s2",
         ..ctx(NOW + DAY)
     };
-    assert!(!e.has_current_choices(&next_visit));
+    let offers = Request {
+        purpose: "offers",
+        signals: &[],
+        channel: None,
+    };
+    assert_eq!(e.decide(&offers, &next_visit).reason, Reason::Expired);
+    assert!(e.has_current_choices(&next_visit));
+    // ... and the persistent stored part alone (a new browser session has no
+    // sessionStorage) still says so.
+    let (persistent, _) = e.encode_choices();
+    let mut later = engine();
+    assert!(later.load_choices(persistent.as_deref(), None));
+    assert_eq!(later.decide(&offers, &next_visit).reason, Reason::Expired);
+    assert!(later.has_current_choices(&next_visit));
     // Refusals last expiresAfterDays.
     e.set("offers", false, Method::Api, &ctx(NOW)).unwrap();
     assert!(e.has_current_choices(&next_visit));

@@ -193,12 +193,21 @@ fn session_part_of_another_record_is_ignored() {
     assert!(s.is_some());
 
     let mut other = Engine::new(a.config().clone(), "other".into());
-    other.set("b", true, Method::Api, &ctx).unwrap();
+    let later = candor_core::Context {
+        now: 2000,
+        session: "t",
+        gpc: false,
+    };
+    other.set("b", true, Method::Api, &later).unwrap();
     let (_, foreign) = other.encode_choices();
 
     let mut e = engine();
     assert!(!e.load_choices(p.as_deref(), foreign.as_deref()));
-    assert_eq!(e.choices().purposes.len(), 1);
+    // The persistent part keeps its own trace of the session grant; the
+    // foreign session part (newer, but another record) is not merged.
+    assert_eq!(e.choices().purposes.len(), 2);
+    assert_eq!(e.choices().purposes["b"].session.as_deref(), Some("s"));
+    assert_eq!(e.choices().purposes["b"].at, 1000);
     assert!(e.load_choices(p.as_deref(), s.as_deref()));
     assert_eq!(e.choices().purposes.len(), 2);
     // A corrupt session part drops everything.
