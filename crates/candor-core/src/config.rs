@@ -17,7 +17,9 @@
 //! - unknown fields anywhere, wrong types, trailing garbage;
 //! - a missing, empty, over-long (more than [`MAX_ID_LEN`] characters) or
 //!   duplicate id (ids are unique within `signals`, within `channels`, within
-//!   `purposes`);
+//!   `purposes`), or an id `__proto__`, `constructor` or `prototype` (the
+//!   stored forms refuse those keys, so choices or counted messages under
+//!   them could never be read back);
 //! - more than [`MAX_ITEMS`] signals, channels or purposes; no purposes;
 //! - a purpose naming an unknown signal or channel, or naming one twice;
 //! - a purpose listing a `sensitive` signal;
@@ -473,6 +475,12 @@ fn check_id(path: &str, id: Option<String>, seen: &[&str]) -> Result<String, Con
     }
     if seen.contains(&id.as_str()) {
         return err(format!("{path}.id"), format!("duplicate id {id:?}"));
+    }
+    if ["__proto__", "constructor", "prototype"].contains(&id.as_str()) {
+        return err(
+            format!("{path}.id"),
+            format!("id {id:?} is reserved (JavaScript object key)"),
+        );
     }
     Ok(id)
 }

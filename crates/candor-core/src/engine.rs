@@ -175,6 +175,11 @@ impl Engine {
             }
         }
     }
+    /// Merge deliveries another copy of the ledger knows (see
+    /// [`Ledger::merge`]); returns whether this engine's ledger changed.
+    pub fn merge_ledger(&mut self, other: &Ledger) -> bool {
+        self.ledger.merge(other, &self.config)
+    }
     /// Stored forms of the choices: (persistent part for localStorage,
     /// session grants for sessionStorage). `None` = nothing to store (remove key).
     pub fn encode_choices(&self) -> (Option<String>, Option<String>) {

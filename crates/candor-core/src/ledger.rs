@@ -67,6 +67,63 @@ impl Ledger {
         }
     }
 
+    /// Add `other`'s deliveries to this ledger, as a union that keeps each
+    /// delivery time as many times as the ledger holding it most often does
+    /// (so a delivery both tabs already knew is not counted twice), then
+    /// [`prune`](Ledger::prune) without a clock. Used when two tabs wrote the
+    /// ledger at nearly the same time and one write replaced the other:
+    /// merging brings the lost deliveries back. Returns whether `self` changed.
+    ///
+    /// ```
+    /// use candor_core::{Config, Ledger};
+    /// let config = Config::from_json(r#"{"channels":[{"id":"email","label":"e","cap":{"max":5,"perDays":7}}],
+    ///   "purposes":[{"id":"p","channels":["email"],"title":"P","description":"D"}]}"#).unwrap();
+    /// let mut mine = Ledger::default();
+    /// mine.channels.insert("email".into(), vec![1, 5]);
+    /// let mut theirs = Ledger::default();
+    /// theirs.channels.insert("email".into(), vec![1, 7]);
+    /// assert!(mine.merge(&theirs, &config));
+    /// assert_eq!(mine.channels["email"], vec![1, 5, 7]);
+    /// assert!(!mine.merge(&theirs, &config));
+    /// ```
+    pub fn merge(&mut self, other: &Ledger, config: &Config) -> bool {
+        let before = self.clone();
+        for (channel, theirs) in &other.channels {
+            let mine = self.channels.entry(channel.clone()).or_default();
+            mine.sort_unstable();
+            let mut theirs = theirs.clone();
+            theirs.sort_unstable();
+            let mut merged = Vec::with_capacity(mine.len().max(theirs.len()));
+            let (mut a, mut b) = (mine.iter().peekable(), theirs.iter().peekable());
+            loop {
+                let next = match (a.peek(), b.peek()) {
+                    (Some(&&x), Some(&&y)) if x == y => {
+                        a.next();
+                        b.next();
+                        x
+                    }
+                    (Some(&&x), Some(&&y)) if x < y => {
+                        a.next();
+                        x
+                    }
+                    (_, Some(&&y)) => {
+                        b.next();
+                        y
+                    }
+                    (Some(&&x), None) => {
+                        a.next();
+                        x
+                    }
+                    (None, None) => break,
+                };
+                merged.push(next);
+            }
+            *mine = merged;
+        }
+        self.prune(config, None);
+        *self != before
+    }
+
     /// Forget channels the config does not cap, entries outside their
     /// window at `now` (when given), and all but the newest `max` entries.
     /// Decisions are unchanged by pruning.
@@ -126,5 +183,36 @@ mod tests {
         assert_eq!(l.channels.get("c"), Some(&vec![2000, 2001]));
         l.push("c", &CAP, 1500);
         assert_eq!(l.channels.get("c"), Some(&vec![2000, 2001]));
+    }
+
+    #[test]
+    fn merge_is_a_union_that_counts_shared_deliveries_once() {
+        let config = Config::from_json(
+            r#"{"channels":[{"id":"c","label":"c","cap":{"max":4,"perHours":1}},{"id":"free","label":"f"}],
+                "purposes":[{"id":"p","channels":["c","free"],"title":"P","description":"D"}]}"#,
+        )
+        .unwrap();
+        let mut a = Ledger::default();
+        a.channels.insert("c".into(), vec![10, 10, 20]);
+        let mut b = Ledger::default();
+        b.channels.insert("c".into(), vec![10, 30]);
+        b.channels.insert("free".into(), vec![5]);
+        b.channels.insert("gone".into(), vec![5]);
+        assert!(a.merge(&b, &config));
+        assert_eq!(a.channels.get("c"), Some(&vec![10, 10, 20, 30]));
+        assert_eq!(
+            a.channels.len(),
+            1,
+            "uncapped and unknown channels are dropped"
+        );
+        let mut c = Ledger::default();
+        c.channels.insert("c".into(), vec![1, 2, 3, 40, 50]);
+        assert!(a.merge(&c, &config));
+        assert_eq!(
+            a.channels.get("c"),
+            Some(&vec![20, 30, 40, 50]),
+            "newest max kept"
+        );
+        assert!(!a.clone().merge(&a, &config));
     }
 }

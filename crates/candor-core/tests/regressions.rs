@@ -84,3 +84,30 @@ fn cap_holds_under_a_clock_beyond_year_9999() {
     }
     assert_eq!(allowed, 2);
 }
+
+/// Found while writing the browser's hostile-input catalogue (the same
+/// class as the `stored` target's forbidden keys): a config could name a
+/// purpose or channel `constructor`, `__proto__` or `prototype`. The stored
+/// forms refuse those keys, so once the shopper chose for such a purpose the
+/// whole record failed to decode on every reload (every choice lost), and a
+/// capped channel of that name lost its ledger (the cap never held across
+/// pages). The config now rejects such ids.
+#[test]
+fn reserved_ids_are_rejected_by_the_config() {
+    for id in ["__proto__", "constructor", "prototype"] {
+        for json in [
+            format!(r#"{{"purposes":[{{"id":"{id}","title":"T","description":"D"}}]}}"#),
+            format!(
+                r#"{{"channels":[{{"id":"{id}","label":"L","cap":{{"max":1,"perDays":1}}}}],
+                    "purposes":[{{"id":"p","channels":["{id}"],"title":"T","description":"D"}}]}}"#
+            ),
+            format!(
+                r#"{{"signals":[{{"id":"{id}","kind":"interest","label":"L"}}],
+                    "purposes":[{{"id":"p","title":"T","description":"D"}}]}}"#
+            ),
+        ] {
+            let e = Config::from_json(&json).unwrap_err();
+            assert!(e.to_string().contains("reserved"), "{id}: {e}");
+        }
+    }
+}
