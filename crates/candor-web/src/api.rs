@@ -134,9 +134,9 @@ impl Widget {
                         Some(key) => key == CHOICES || key == LEDGER,
                     };
                     if let (true, Some(shared)) = (ours, weak.upgrade()) {
-                        load(&shared);
-                        // Re-render and notify, but do not write back: the
-                        // other tab already did.
+                        reload_from_other_tab(&shared);
+                        // Re-render and notify, but do not write the choices
+                        // back: the other tab already did.
                         notify(&shared);
                     }
                 },
@@ -371,6 +371,22 @@ pub(crate) fn load(shared: &Shared) {
     }
 }
 
+/// Another tab wrote: reload from storage, keeping the deliveries this page
+/// counted that the other tab's write lost (two tabs in two processes can
+/// read, add and write the ledger at the same time), and write them back.
+fn reload_from_other_tab(shared: &Shared) {
+    let mine = shared.state.try_borrow().map(|s| s.engine.ledger().clone());
+    load(shared);
+    let merged = mine.ok().and_then(|mine| {
+        let mut state = shared.state.try_borrow_mut().ok()?;
+        let changed = state.engine.merge_ledger(&mine);
+        changed.then(|| state.engine.encode_ledger())
+    });
+    if let Some(ledger) = merged {
+        shared.store.set(Area::Local, LEDGER, Some(&ledger));
+    }
+}
+
 /// Write the choices to storage.
 fn persist(shared: &Shared) {
     let encoded = shared
@@ -549,11 +565,12 @@ fn report(shared: &Shared, request: &JsValue, record: bool) -> (String, String) 
     } else if record {
         // Other tabs count too: start from the stored ledger, unless it is
         // unreadable (then keep what this page knows: fail closed).
-        let before = state.engine.encode_ledger();
+        // Merged with what this page counted: a write racing another tab's
+        // may have replaced ours. An unreadable stored ledger leaves ours.
+        let mine = state.engine.ledger().clone();
         if let Some(stored) = shared.store.get(Area::Local, LEDGER) {
-            if !state.engine.load_ledger(Some(&stored)) {
-                state.engine.load_ledger(Some(&before));
-            }
+            let _ = state.engine.load_ledger(Some(&stored));
+            state.engine.merge_ledger(&mine);
         }
         let State {
             engine,

@@ -115,6 +115,7 @@ fn try_mount(shared: &Rc<Shared>) -> Option<()> {
             host
         }
     };
+    top_layer(&host);
     let root = match host.shadow_root() {
         Some(root) => {
             root.set_inner_html("");
@@ -154,6 +155,25 @@ fn try_mount(shared: &Rc<Shared>) -> Option<()> {
         ..Ui::default()
     };
     Some(())
+}
+
+/// Put the host in the top layer as a manual popover (non-modal, no light
+/// dismiss, no focus change): it then paints and takes clicks above any
+/// z-index a page can set, even a full-screen fixed element at 2147483647
+/// placed after it. Browsers without popovers (before Chrome 114, Firefox
+/// 125, Safari 17) ignore the attribute and keep the dialogs' z-index.
+fn top_layer(host: &Element) {
+    if !host.has_attribute("popover") {
+        let _ = host.set_attribute("popover", "manual");
+    }
+    let open = host.matches(":popover-open").unwrap_or(true);
+    let show = js_sys::Reflect::get(host, &JsValue::from_str("showPopover"))
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    if let (false, Some(show)) = (open, show) {
+        // Throws only if the host is not in a document: then nothing to do.
+        let _ = show.call0(host);
+    }
 }
 
 fn unmount_listeners(ui: &mut Ui) {

@@ -2,15 +2,18 @@
 //!
 //! Persistent choices and the frequency ledger live in `localStorage`, session
 //! grants and the session id in `sessionStorage`, both reached through
-//! gloo-storage's `raw()` handles. Storage can be blocked (it throws in some
+//! web-sys handles. Storage can be blocked (it throws in some
 //! private modes and sandboxed iframes), full (`setItem` throws) or hold
 //! garbage; none of that may break the page. Whatever cannot be read or
 //! written is kept in memory for this page, and the console is warned once.
+//!
+//! Storage can also recover (quota freed, a setting changed, a flaky
+//! extension gone): every write tries the storage again (a storage that was
+//! missing is probed again), and a write that succeeds drops the in-memory
+//! copy, so the next change after a recovery persists the whole record.
 
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
-
-use gloo_storage::{LocalStorage, SessionStorage, Storage as _};
 
 /// `localStorage` key of the persistent choices.
 pub(crate) const CHOICES: &str = "candor";
@@ -34,8 +37,8 @@ pub(crate) enum Area {
 /// when a storage could not take them.
 #[derive(Debug)]
 pub(crate) struct Store {
-    local: Option<web_sys::Storage>,
-    session: Option<web_sys::Storage>,
+    local: RefCell<Option<web_sys::Storage>>,
+    session: RefCell<Option<web_sys::Storage>>,
     /// Values that could not be written (or whose storage is missing):
     /// `None` means "removed". They shadow the storage for this page.
     memory: RefCell<BTreeMap<(Area, &'static str), Option<String>>>,
@@ -46,33 +49,32 @@ impl Store {
     /// Open both storages. A blocked storage is probed without throwing and
     /// replaced by memory (with one console warning).
     pub(crate) fn open() -> Store {
-        let window = web_sys::window();
-        // `LocalStorage::raw()` throws when storage is blocked: probe first.
-        let local = window
-            .as_ref()
-            .and_then(|w| w.local_storage().ok().flatten())
-            .map(|_| LocalStorage::raw());
-        let session = window
-            .as_ref()
-            .and_then(|w| w.session_storage().ok().flatten())
-            .map(|_| SessionStorage::raw());
         let store = Store {
-            local,
-            session,
+            local: RefCell::new(probe(Area::Local)),
+            session: RefCell::new(probe(Area::Session)),
             memory: RefCell::new(BTreeMap::new()),
             warned: Cell::new(false),
         };
-        if store.local.is_none() || store.session.is_none() {
+        if store.storage(Area::Local).is_none() || store.storage(Area::Session).is_none() {
             store.warn();
         }
         store
     }
 
-    fn storage(&self, area: Area) -> Option<&web_sys::Storage> {
-        match area {
-            Area::Local => self.local.as_ref(),
-            Area::Session => self.session.as_ref(),
+    /// The storage, probed again if it was missing (it may have recovered).
+    fn storage(&self, area: Area) -> Option<web_sys::Storage> {
+        let slot = match area {
+            Area::Local => &self.local,
+            Area::Session => &self.session,
+        };
+        if let Some(storage) = slot.try_borrow().ok()?.as_ref() {
+            return Some(storage.clone());
         }
+        let storage = probe(area)?;
+        if let Ok(mut slot) = slot.try_borrow_mut() {
+            *slot = Some(storage.clone());
+        }
+        Some(storage)
     }
 
     /// Read a value: what memory holds for it if a write failed, else the
@@ -122,5 +124,15 @@ impl Store {
                     .into(),
             );
         }
+    }
+}
+
+/// `window.localStorage` / `window.sessionStorage`, or `None` where reading
+/// it throws (blocked storage) or it is missing.
+fn probe(area: Area) -> Option<web_sys::Storage> {
+    let window = web_sys::window()?;
+    match area {
+        Area::Local => window.local_storage().ok().flatten(),
+        Area::Session => window.session_storage().ok().flatten(),
     }
 }
