@@ -2,10 +2,12 @@
 //!
 //! [`Config::from_json`] parses in two steps:
 //!
-//! 1. **Shape.** serde reads the JSON into private raw structs that reject
-//!    unknown fields (`deny_unknown_fields`) and wrong types;
-//!    `serde_path_to_error` names the field, e.g.
-//!    `signals[0].kind: unknown variant "shoesize", expected one of …`.
+//! 1. **Shape.** [`crate::json`] reads the text into a tree (syntax errors
+//!    keep serde_json's wording and `at line L column C`), then private raw
+//!    structs are filled by hand, rejecting unknown fields and wrong types
+//!    with serde's wording and the field's path, e.g.
+//!    ``signals[0].kind: unknown variant `shoesize`, expected one of …``.
+//!    (No serde in the wasm: see `docs/size.md`.)
 //! 2. **Meaning.** The raw document is checked and turned into a [`Config`]:
 //!    ids present and unique, references resolved, the policy rules of the
 //!    contract enforced. Every error names the field path and the offending
@@ -45,7 +47,7 @@
 //! `signals`, `channels`, `cookies` empty, `duration` `{ "days":
 //! expiresAfterDays }`, `reloadOnWithdrawal` false.
 
-use serde::Deserialize;
+use crate::json::{self, u64_text, Value};
 use std::collections::BTreeMap;
 
 /// Largest accepted config document, in bytes (1 MiB).
@@ -119,8 +121,7 @@ pub enum Text {
 }
 
 /// What kind of data a signal is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SignalKind {
     /// What the shopper showed interest in.
     Interest,
@@ -178,11 +179,10 @@ pub enum Period {
 ///
 /// ```
 /// use candor_core::Duration;
-/// assert_eq!(serde_json::to_string(&Duration::Session).unwrap(), r#""session""#);
-/// assert_eq!(serde_json::to_string(&Duration::Days(30)).unwrap(), r#"{"days":30}"#);
+/// assert_eq!(Duration::Session.to_json(), r#""session""#);
+/// assert_eq!(Duration::Days(30).to_json(), r#"{"days":30}"#);
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Duration {
     /// Browser session only. Serializes as `"session"`.
     Session,
@@ -190,9 +190,28 @@ pub enum Duration {
     Days(u32),
 }
 
+impl Duration {
+    /// Append the JSON form: `"session"` or `{"days":N}`.
+    pub fn write_json(self, out: &mut String) {
+        match self {
+            Duration::Session => out.push_str("\"session\""),
+            Duration::Days(n) => {
+                out.push_str("{\"days\":");
+                json::push_u64(out, u64::from(n));
+                out.push('}');
+            }
+        }
+    }
+    /// The JSON form: `"session"` or `{"days":N}`.
+    pub fn to_json(self) -> String {
+        let mut out = String::new();
+        self.write_json(&mut out);
+        out
+    }
+}
+
 /// `demographicTargeting`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DemographicTargeting {
     /// Default: demographic signals refused.
     Deny,
@@ -252,110 +271,528 @@ fn err<T>(path: impl Into<String>, message: impl Into<String>) -> Result<T, Conf
 }
 
 // ---------------------------------------------------------------------------
-// Raw (shape-only) documents.
+// Raw (shape-only) documents, read from a `json::Value` tree by hand with
+// serde's messages: `unknown field `x`, expected one of …`, `invalid type:
+// string "1", expected i64`, `missing field `purposes``.
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct RawConfig {
-    #[serde(default)]
     revision: i64,
-    #[serde(default)]
     policy_url: Option<String>,
-    #[serde(default)]
     expires_after_days: Option<i64>,
-    #[serde(default)]
     default_language: Option<String>,
-    #[serde(default)]
     demographic_targeting: Option<DemographicTargeting>,
-    #[serde(default)]
     signals: Vec<RawSignal>,
-    #[serde(default)]
     channels: Vec<RawChannel>,
     purposes: Vec<RawPurpose>,
-    #[serde(default)]
     google_consent_mode: Option<BTreeMap<String, Vec<String>>>,
-    #[serde(default)]
     translations: BTreeMap<String, BTreeMap<String, String>>,
-    #[serde(default)]
     receipt_endpoint: Option<String>,
-    #[serde(default)]
     reload_on_withdrawal: bool,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct RawSignal {
-    #[serde(default)]
     id: Option<String>,
     kind: SignalKind,
     label: RawText,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct RawChannel {
-    #[serde(default)]
     id: Option<String>,
     label: RawText,
-    #[serde(default)]
     cap: Option<RawCap>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct RawCap {
     max: i64,
-    #[serde(default)]
     per_hours: Option<i64>,
-    #[serde(default)]
     per_days: Option<i64>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct RawPurpose {
-    #[serde(default)]
     id: Option<String>,
-    #[serde(default)]
     required: bool,
-    #[serde(default)]
     duration: Option<RawDuration>,
-    #[serde(default)]
     signals: Vec<String>,
-    #[serde(default)]
     channels: Vec<String>,
     title: RawText,
     description: RawText,
-    #[serde(default)]
     sale_or_share: bool,
-    #[serde(default)]
     cookies: Vec<String>,
 }
 
 /// `"text"` or `{ "en": "text", … }`.
-#[derive(Deserialize)]
-#[serde(untagged, expecting = "a string or a map from language tag to string")]
 enum RawText {
     Plain(String),
     Localized(BTreeMap<String, String>),
 }
 
 /// `"session"` or `{ "days": N }`.
-#[derive(Deserialize)]
-#[serde(untagged, expecting = r#""session" or { "days": N }"#)]
 enum RawDuration {
     Named(String),
-    Days(RawDays),
+    Days(i64),
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawDays {
-    days: i64,
+type Shape<T> = Result<T, ConfigError>;
+
+/// `path.key` (`key` at the top).
+fn key_path(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        [path, ".", key].concat()
+    }
+}
+
+/// `path[i]`.
+fn index_path(path: &str, i: usize) -> String {
+    [path, "[", &u64_text(i as u64), "]"].concat()
+}
+
+/// `s` quoted as Rust's `{:?}` writes it for the texts a config holds:
+/// `"`, `\`, `\n`, `\r`, `\t` and `\0` escaped, other control characters as
+/// `\u{…}`.
+pub(crate) fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\0' => out.push_str("\\0"),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                out.push_str("\\u{");
+                let n = c as u32;
+                if n >= 16 {
+                    out.push(char::from_digit(n >> 4, 16).unwrap_or('0'));
+                }
+                out.push(char::from_digit(n & 15, 16).unwrap_or('0'));
+                out.push('}');
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// serde's `expected …` list: `` `a` ``, `` `a` or `b` ``, `` one of `a`, `b`, `c` ``.
+fn one_of(names: &[&str]) -> String {
+    let mut out = String::from("expected ");
+    match names {
+        [a, b] => return [&out, "`", a, "` or `", b, "`"].concat(),
+        [_] => {}
+        _ => out.push_str("one of "),
+    }
+    for (i, name) in names.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push('`');
+        out.push_str(name);
+        out.push('`');
+    }
+    out
+}
+
+/// serde_json's description of an unexpected value.
+fn unexpected(v: &Value) -> String {
+    match v {
+        Value::Null => "null".into(),
+        Value::Bool(b) => (if *b {
+            "boolean `true`"
+        } else {
+            "boolean `false`"
+        })
+        .into(),
+        Value::Number(n) if v.is_integer() => ["integer `", n, "`"].concat(),
+        Value::Number(n) => ["floating point `", n, "`"].concat(),
+        Value::String(s) => ["string ", &quote(s)].concat(),
+        Value::Array(_) => "sequence".into(),
+        Value::Object(_) => "map".into(),
+    }
+}
+
+fn invalid_type<T>(path: &str, v: &Value, expected: &str) -> Shape<T> {
+    err(
+        path,
+        ["invalid type: ", &unexpected(v), ", expected ", expected].concat(),
+    )
+}
+
+fn missing<T>(path: &str, field: &str) -> Shape<T> {
+    err(path, ["missing field `", field, "`"].concat())
+}
+
+/// The members of a struct-like object; anything else is a type error.
+fn members<'v>(path: &str, v: &'v Value, name: &str) -> Shape<&'v [(String, Value)]> {
+    match v {
+        Value::Object(m) => Ok(m),
+        _ => invalid_type(path, v, &["struct ", name].concat()),
+    }
+}
+
+fn unknown_field<T>(path: &str, key: &str, fields: &[&str]) -> Shape<T> {
+    err(
+        key_path(path, key),
+        ["unknown field `", key, "`, ", &one_of(fields)].concat(),
+    )
+}
+
+fn int(path: &str, v: &Value) -> Shape<i64> {
+    if let Some(n) = v.as_i64() {
+        return Ok(n);
+    }
+    match v {
+        Value::Number(n) if v.is_integer() && !n.starts_with('-') && v.as_u64().is_some() => err(
+            path,
+            ["invalid value: integer `", n, "`, expected i64"].concat(),
+        ),
+        _ => invalid_type(path, v, "i64"),
+    }
+}
+
+fn opt_int(path: &str, v: &Value) -> Shape<Option<i64>> {
+    match v {
+        Value::Null => Ok(None),
+        v => int(path, v).map(Some),
+    }
+}
+
+fn string(path: &str, v: &Value) -> Shape<String> {
+    match v {
+        Value::String(s) => Ok(s.clone()),
+        _ => invalid_type(path, v, "a string"),
+    }
+}
+
+fn opt_string(path: &str, v: &Value) -> Shape<Option<String>> {
+    match v {
+        Value::Null => Ok(None),
+        v => string(path, v).map(Some),
+    }
+}
+
+fn boolean(path: &str, v: &Value) -> Shape<bool> {
+    match v {
+        Value::Bool(b) => Ok(*b),
+        _ => invalid_type(path, v, "a boolean"),
+    }
+}
+
+fn strings(path: &str, v: &Value) -> Shape<Vec<String>> {
+    match v {
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, s)| string(&index_path(path, i), s))
+            .collect(),
+        _ => invalid_type(path, v, "a sequence"),
+    }
+}
+
+fn map<T>(path: &str, v: &Value, item: fn(&str, &Value) -> Shape<T>) -> Shape<BTreeMap<String, T>> {
+    match v {
+        Value::Object(m) => {
+            let mut out = BTreeMap::new();
+            for (k, v) in m {
+                out.insert(k.clone(), item(&key_path(path, k), v)?);
+            }
+            Ok(out)
+        }
+        _ => invalid_type(path, v, "a map"),
+    }
+}
+
+fn list<T>(path: &str, v: &Value, item: fn(&str, &Value) -> Shape<T>) -> Shape<Vec<T>> {
+    match v {
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, x)| item(&index_path(path, i), x))
+            .collect(),
+        _ => invalid_type(path, v, "a sequence"),
+    }
+}
+
+/// A unit-variant enum written as a string.
+fn variant<T: Copy>(path: &str, v: &Value, name: &str, variants: &[(&str, T)]) -> Shape<T> {
+    let Value::String(s) = v else {
+        return invalid_type(path, v, &["enum ", name].concat());
+    };
+    if let Some((_, x)) = variants.iter().find(|(n, _)| n == s) {
+        return Ok(*x);
+    }
+    let names: Vec<&str> = variants.iter().map(|(n, _)| *n).collect();
+    err(
+        path,
+        ["unknown variant `", s, "`, ", &one_of(&names)].concat(),
+    )
+}
+
+const CONFIG_FIELDS: [&str; 12] = [
+    "revision",
+    "policyUrl",
+    "expiresAfterDays",
+    "defaultLanguage",
+    "demographicTargeting",
+    "signals",
+    "channels",
+    "purposes",
+    "googleConsentMode",
+    "translations",
+    "receiptEndpoint",
+    "reloadOnWithdrawal",
+];
+
+fn raw_config(v: &Value) -> Shape<RawConfig> {
+    let mut raw = RawConfig {
+        revision: 0,
+        policy_url: None,
+        expires_after_days: None,
+        default_language: None,
+        demographic_targeting: None,
+        signals: Vec::new(),
+        channels: Vec::new(),
+        purposes: Vec::new(),
+        google_consent_mode: None,
+        translations: BTreeMap::new(),
+        receipt_endpoint: None,
+        reload_on_withdrawal: false,
+    };
+    let mut has_purposes = false;
+    for (k, v) in members("", v, "RawConfig")? {
+        let p = k.as_str();
+        match p {
+            "revision" => raw.revision = int(p, v)?,
+            "policyUrl" => raw.policy_url = opt_string(p, v)?,
+            "expiresAfterDays" => raw.expires_after_days = opt_int(p, v)?,
+            "defaultLanguage" => raw.default_language = opt_string(p, v)?,
+            "demographicTargeting" => {
+                raw.demographic_targeting = match v {
+                    Value::Null => None,
+                    v => Some(variant(
+                        p,
+                        v,
+                        "DemographicTargeting",
+                        &[
+                            ("deny", DemographicTargeting::Deny),
+                            ("disclosed", DemographicTargeting::Disclosed),
+                        ],
+                    )?),
+                }
+            }
+            "signals" => raw.signals = list(p, v, raw_signal)?,
+            "channels" => raw.channels = list(p, v, raw_channel)?,
+            "purposes" => {
+                raw.purposes = list(p, v, raw_purpose)?;
+                has_purposes = true;
+            }
+            "googleConsentMode" => {
+                raw.google_consent_mode = match v {
+                    Value::Null => None,
+                    v => Some(map(p, v, strings)?),
+                }
+            }
+            "translations" => raw.translations = map(p, v, |p, v| map(p, v, string))?,
+            "receiptEndpoint" => raw.receipt_endpoint = opt_string(p, v)?,
+            "reloadOnWithdrawal" => raw.reload_on_withdrawal = boolean(p, v)?,
+            _ => return unknown_field("", k, &CONFIG_FIELDS),
+        }
+    }
+    if !has_purposes {
+        return missing("", "purposes");
+    }
+    Ok(raw)
+}
+
+fn raw_signal(path: &str, v: &Value) -> Shape<RawSignal> {
+    let (mut id, mut kind, mut label) = (None, None, None);
+    for (k, v) in members(path, v, "RawSignal")? {
+        let p = &key_path(path, k);
+        match k.as_str() {
+            "id" => id = opt_string(p, v)?,
+            "kind" => {
+                kind = Some(variant(
+                    p,
+                    v,
+                    "SignalKind",
+                    &[
+                        ("interest", SignalKind::Interest),
+                        ("context", SignalKind::Context),
+                        ("demographic", SignalKind::Demographic),
+                        ("sensitive", SignalKind::Sensitive),
+                    ],
+                )?)
+            }
+            "label" => label = Some(raw_text(p, v)?),
+            _ => return unknown_field(path, k, &["id", "kind", "label"]),
+        }
+    }
+    let Some(kind) = kind else {
+        return missing(path, "kind");
+    };
+    let Some(label) = label else {
+        return missing(path, "label");
+    };
+    Ok(RawSignal { id, kind, label })
+}
+
+fn raw_channel(path: &str, v: &Value) -> Shape<RawChannel> {
+    let (mut id, mut label, mut cap) = (None, None, None);
+    for (k, v) in members(path, v, "RawChannel")? {
+        let p = &key_path(path, k);
+        match k.as_str() {
+            "id" => id = opt_string(p, v)?,
+            "label" => label = Some(raw_text(p, v)?),
+            "cap" => {
+                cap = match v {
+                    Value::Null => None,
+                    v => Some(raw_cap(p, v)?),
+                }
+            }
+            _ => return unknown_field(path, k, &["id", "label", "cap"]),
+        }
+    }
+    let Some(label) = label else {
+        return missing(path, "label");
+    };
+    Ok(RawChannel { id, label, cap })
+}
+
+fn raw_cap(path: &str, v: &Value) -> Shape<RawCap> {
+    let (mut max, mut per_hours, mut per_days) = (None, None, None);
+    for (k, v) in members(path, v, "RawCap")? {
+        let p = &key_path(path, k);
+        match k.as_str() {
+            "max" => max = Some(int(p, v)?),
+            "perHours" => per_hours = opt_int(p, v)?,
+            "perDays" => per_days = opt_int(p, v)?,
+            _ => return unknown_field(path, k, &["max", "perHours", "perDays"]),
+        }
+    }
+    let Some(max) = max else {
+        return missing(path, "max");
+    };
+    Ok(RawCap {
+        max,
+        per_hours,
+        per_days,
+    })
+}
+
+const PURPOSE_FIELDS: [&str; 9] = [
+    "id",
+    "required",
+    "duration",
+    "signals",
+    "channels",
+    "title",
+    "description",
+    "saleOrShare",
+    "cookies",
+];
+
+fn raw_purpose(path: &str, v: &Value) -> Shape<RawPurpose> {
+    let mut id = None;
+    let mut required = false;
+    let mut duration = None;
+    let mut signals = Vec::new();
+    let mut channels = Vec::new();
+    let mut title = None;
+    let mut description = None;
+    let mut sale_or_share = false;
+    let mut cookies = Vec::new();
+    for (k, v) in members(path, v, "RawPurpose")? {
+        let p = &key_path(path, k);
+        match k.as_str() {
+            "id" => id = opt_string(p, v)?,
+            "required" => required = boolean(p, v)?,
+            "duration" => {
+                duration = match v {
+                    Value::Null => None,
+                    v => Some(raw_duration(p, v)?),
+                }
+            }
+            "signals" => signals = strings(p, v)?,
+            "channels" => channels = strings(p, v)?,
+            "title" => title = Some(raw_text(p, v)?),
+            "description" => description = Some(raw_text(p, v)?),
+            "saleOrShare" => sale_or_share = boolean(p, v)?,
+            "cookies" => cookies = strings(p, v)?,
+            _ => return unknown_field(path, k, &PURPOSE_FIELDS),
+        }
+    }
+    let Some(title) = title else {
+        return missing(path, "title");
+    };
+    let Some(description) = description else {
+        return missing(path, "description");
+    };
+    Ok(RawPurpose {
+        id,
+        required,
+        duration,
+        signals,
+        channels,
+        title,
+        description,
+        sale_or_share,
+        cookies,
+    })
+}
+
+fn raw_text(path: &str, v: &Value) -> Shape<RawText> {
+    match v {
+        Value::String(s) => return Ok(RawText::Plain(s.clone())),
+        Value::Object(m) => {
+            let mut out = BTreeMap::new();
+            for (k, v) in m {
+                match v {
+                    Value::String(s) => out.insert(k.clone(), s.clone()),
+                    _ => break,
+                };
+            }
+            if out.len() == m.len() {
+                return Ok(RawText::Localized(out));
+            }
+        }
+        _ => {}
+    }
+    err(path, "a string or a map from language tag to string")
+}
+
+fn raw_duration(path: &str, v: &Value) -> Shape<RawDuration> {
+    match v {
+        Value::String(s) => return Ok(RawDuration::Named(s.clone())),
+        Value::Object(m) => {
+            if let [(k, n)] = m.as_slice() {
+                if let (true, Some(days)) = (k == "days", n.as_i64()) {
+                    return Ok(RawDuration::Days(days));
+                }
+            }
+        }
+        _ => {}
+    }
+    err(path, r#""session" or { "days": N }"#)
 }
 
 // ---------------------------------------------------------------------------
 // Parsing and validation.
+
+impl ConfigError {
+    /// `path: message` (or the message alone), as [`Display`](std::fmt::Display)
+    /// writes it, without `core::fmt` (for the wasm build).
+    pub fn to_text(&self) -> String {
+        if self.path.is_empty() {
+            self.message.clone()
+        } else {
+            [self.path.as_str(), ": ", &self.message].concat()
+        }
+    }
+}
 
 impl Config {
     /// Parse and validate a config from JSON text.
@@ -383,26 +820,21 @@ impl Config {
         if json.len() > MAX_CONFIG_BYTES {
             return err(
                 "",
-                format!(
-                    "config is too large: {} bytes, at most {} allowed",
-                    json.len(),
-                    MAX_CONFIG_BYTES
-                ),
+                [
+                    "config is too large: ",
+                    &u64_text(json.len() as u64),
+                    " bytes, at most ",
+                    &u64_text(MAX_CONFIG_BYTES as u64),
+                    " allowed",
+                ]
+                .concat(),
             );
         }
-        let mut de = serde_json::Deserializer::from_str(json);
-        let raw: RawConfig = match serde_path_to_error::deserialize(&mut de) {
-            Ok(raw) => raw,
-            Err(e) => {
-                let path = e.path().to_string();
-                let inner = e.into_inner();
-                return Err(shape_error(path, &inner));
-            }
-        };
-        if let Err(e) = de.end() {
-            return Err(shape_error(String::new(), &e));
-        }
-        validate(raw)
+        let value = json::parse(json).map_err(|e| ConfigError {
+            path: e.path,
+            message: e.message,
+        })?;
+        validate(raw_config(&value)?)
     }
 
     /// Purpose by id.
@@ -425,20 +857,6 @@ impl Config {
     pub fn channel_index(&self, id: &str) -> Option<usize> {
         self.channels.iter().position(|c| same_id(&c.id, id))
     }
-}
-
-/// A serde error, with serde_json's ` at line L column C` suffix dropped
-/// for data errors, where the path says where (kept for syntax errors).
-fn shape_error(path: String, e: &serde_json::Error) -> ConfigError {
-    let path = if path == "." { String::new() } else { path };
-    let mut message = e.to_string();
-    if e.is_data() {
-        let suffix = format!(" at line {} column {}", e.line(), e.column());
-        if let Some(stripped) = message.strip_suffix(&suffix) {
-            message = stripped.to_string();
-        }
-    }
-    ConfigError { path, message }
 }
 
 /// `a == b`, quicker on the ids a config holds: ids often share a prefix
@@ -464,22 +882,30 @@ pub(crate) fn same_id(a: &str, b: &str) -> bool {
 fn check_id(path: &str, id: Option<String>, seen: &[&str]) -> Result<String, ConfigError> {
     let id = match id {
         Some(id) if !id.is_empty() => id,
-        Some(_) => return err(format!("{path}.id"), "missing id (empty string)"),
-        None => return err(format!("{path}.id"), "missing id"),
+        Some(_) => return err([path, ".id"].concat(), "missing id (empty string)"),
+        None => return err([path, ".id"].concat(), "missing id"),
     };
     if id.chars().count() > MAX_ID_LEN {
         return err(
-            format!("{path}.id"),
-            format!("id is too long: more than {MAX_ID_LEN} characters"),
+            [path, ".id"].concat(),
+            [
+                "id is too long: more than ",
+                &u64_text(MAX_ID_LEN as u64),
+                " characters",
+            ]
+            .concat(),
         );
     }
     if seen.contains(&id.as_str()) {
-        return err(format!("{path}.id"), format!("duplicate id {id:?}"));
+        return err(
+            [path, ".id"].concat(),
+            ["duplicate id ", &quote(&id)].concat(),
+        );
     }
     if ["__proto__", "constructor", "prototype"].contains(&id.as_str()) {
         return err(
-            format!("{path}.id"),
-            format!("id {id:?} is reserved (JavaScript object key)"),
+            [path, ".id"].concat(),
+            ["id ", &quote(&id), " is reserved (JavaScript object key)"].concat(),
         );
     }
     Ok(id)
@@ -499,21 +925,52 @@ fn check_text(path: &str, raw: RawText) -> Result<Text, ConfigError> {
 fn check_range(path: &str, value: i64, min: i64, max: i64) -> Result<u32, ConfigError> {
     if value < min {
         if min == 0 {
-            return err(path, format!("must be 0 or more, got {value}"));
+            return err(path, ["must be 0 or more, got ", &int_text(value)].concat());
         }
-        return err(path, format!("must be at least {min}, got {value}"));
+        return err(
+            path,
+            [
+                "must be at least ",
+                &int_text(min),
+                ", got ",
+                &int_text(value),
+            ]
+            .concat(),
+        );
     }
     if value > max {
-        return err(path, format!("must be at most {max}, got {value}"));
+        return err(
+            path,
+            [
+                "must be at most ",
+                &int_text(max),
+                ", got ",
+                &int_text(value),
+            ]
+            .concat(),
+        );
     }
-    u32::try_from(value).or_else(|_| err(path, format!("out of range, got {value}")))
+    u32::try_from(value).or_else(|_| err(path, ["out of range, got ", &int_text(value)].concat()))
+}
+
+fn int_text(n: i64) -> String {
+    let mut out = String::new();
+    json::push_i64(&mut out, n);
+    out
 }
 
 fn check_count(path: &str, n: usize) -> Result<(), ConfigError> {
     if n > MAX_ITEMS {
         return err(
             path,
-            format!("too many entries: {n}, at most {MAX_ITEMS} allowed"),
+            [
+                "too many entries: ",
+                &u64_text(n as u64),
+                ", at most ",
+                &u64_text(MAX_ITEMS as u64),
+                " allowed",
+            ]
+            .concat(),
         );
     }
     Ok(())
@@ -543,10 +1000,10 @@ fn validate(raw: RawConfig) -> Result<Config, ConfigError> {
 
     let mut signals: Vec<Signal> = Vec::with_capacity(raw.signals.len());
     for (i, s) in raw.signals.into_iter().enumerate() {
-        let path = format!("signals[{i}]");
+        let path = index_path("signals", i);
         let seen: Vec<&str> = signals.iter().map(|s| s.id.as_str()).collect();
         let id = check_id(&path, s.id, &seen)?;
-        let label = check_text(&format!("{path}.label"), s.label)?;
+        let label = check_text(&[&path, ".label"].concat(), s.label)?;
         signals.push(Signal {
             id,
             kind: s.kind,
@@ -556,107 +1013,128 @@ fn validate(raw: RawConfig) -> Result<Config, ConfigError> {
 
     let mut channels: Vec<Channel> = Vec::with_capacity(raw.channels.len());
     for (i, c) in raw.channels.into_iter().enumerate() {
-        let path = format!("channels[{i}]");
+        let path = index_path("channels", i);
         let seen: Vec<&str> = channels.iter().map(|c| c.id.as_str()).collect();
         let id = check_id(&path, c.id, &seen)?;
-        let label = check_text(&format!("{path}.label"), c.label)?;
+        let label = check_text(&[&path, ".label"].concat(), c.label)?;
         let cap = match c.cap {
             None => None,
-            Some(cap) => Some(check_cap(&format!("{path}.cap"), cap)?),
+            Some(cap) => Some(check_cap(&[&path, ".cap"].concat(), cap)?),
         };
         channels.push(Channel { id, label, cap });
     }
 
     let mut purposes: Vec<Purpose> = Vec::with_capacity(raw.purposes.len());
     for (i, p) in raw.purposes.into_iter().enumerate() {
-        let path = format!("purposes[{i}]");
+        let path = index_path("purposes", i);
         let seen: Vec<&str> = purposes.iter().map(|p| p.id.as_str()).collect();
         let id = check_id(&path, p.id, &seen)?;
-        check_count(&format!("{path}.signals"), p.signals.len())?;
-        check_count(&format!("{path}.channels"), p.channels.len())?;
-        check_count(&format!("{path}.cookies"), p.cookies.len())?;
+        check_count(&[&path, ".signals"].concat(), p.signals.len())?;
+        check_count(&[&path, ".channels"].concat(), p.channels.len())?;
+        check_count(&[&path, ".cookies"].concat(), p.cookies.len())?;
         for (j, sid) in p.signals.iter().enumerate() {
-            let spath = format!("{path}.signals[{j}]");
+            let spath = index_path(&[&path, ".signals"].concat(), j);
             let Some(signal) = signals.iter().find(|s| &s.id == sid) else {
-                return err(spath, format!("unknown signal {sid:?}"));
+                return err(spath, ["unknown signal ", &quote(sid)].concat());
             };
             if p.signals.iter().take(j).any(|other| other == sid) {
-                return err(spath, format!("duplicate signal {sid:?}"));
+                return err(spath, ["duplicate signal ", &quote(sid)].concat());
             }
             match signal.kind {
                 SignalKind::Sensitive => {
                     return err(
                         spath,
-                        format!("signal {sid:?} is sensitive and cannot be used by a purpose"),
+                        [
+                            "signal ",
+                            &quote(sid),
+                            " is sensitive and cannot be used by a purpose",
+                        ]
+                        .concat(),
                     )
                 }
-                SignalKind::Demographic
-                    if demographic_targeting == DemographicTargeting::Deny =>
-                {
+                SignalKind::Demographic if demographic_targeting == DemographicTargeting::Deny => {
                     return err(
                         spath,
-                        format!(
-                            "signal {sid:?} is demographic, which needs \"demographicTargeting\": \"disclosed\""
-                        ),
+                        [
+                            "signal ",
+                            &quote(sid),
+                            " is demographic, which needs \"demographicTargeting\": \"disclosed\"",
+                        ]
+                        .concat(),
                     )
                 }
                 _ => {}
             }
         }
         for (j, cid) in p.channels.iter().enumerate() {
-            let cpath = format!("{path}.channels[{j}]");
+            let cpath = index_path(&[&path, ".channels"].concat(), j);
             if !channels.iter().any(|c| &c.id == cid) {
-                return err(cpath, format!("unknown channel {cid:?}"));
+                return err(cpath, ["unknown channel ", &quote(cid)].concat());
             }
             if p.channels.iter().take(j).any(|other| other == cid) {
-                return err(cpath, format!("duplicate channel {cid:?}"));
+                return err(cpath, ["duplicate channel ", &quote(cid)].concat());
             }
         }
         for (j, cookie) in p.cookies.iter().enumerate() {
-            let cpath = format!("{path}.cookies[{j}]");
+            let cpath = index_path(&[&path, ".cookies"].concat(), j);
             let name = cookie.strip_suffix('*').unwrap_or(cookie);
             if name.is_empty() {
-                return err(cpath, format!("cookie name or prefix is empty: {cookie:?}"));
+                return err(
+                    cpath,
+                    ["cookie name or prefix is empty: ", &quote(cookie)].concat(),
+                );
             }
             if name.contains('*') {
                 return err(
                     cpath,
-                    format!("\"*\" may only end a cookie prefix, got {cookie:?}"),
+                    ["\"*\" may only end a cookie prefix, got ", &quote(cookie)].concat(),
                 );
             }
         }
         if p.required && p.sale_or_share {
             return err(
-                format!("{path}.saleOrShare"),
-                format!("required purpose {id:?} cannot also sell or share data"),
+                [&path, ".saleOrShare"].concat(),
+                [
+                    "required purpose ",
+                    &quote(&id),
+                    " cannot also sell or share data",
+                ]
+                .concat(),
             );
         }
         let duration = match p.duration {
             None => Duration::Days(expires_after_days),
             Some(_) if p.required => {
                 return err(
-                    format!("{path}.duration"),
-                    format!(
-                        "required purpose {id:?} cannot set a duration (it always has the default)"
-                    ),
+                    [&path, ".duration"].concat(),
+                    [
+                        "required purpose ",
+                        &quote(&id),
+                        " cannot set a duration (it always has the default)",
+                    ]
+                    .concat(),
                 )
             }
             Some(RawDuration::Named(name)) if name == "session" => Duration::Session,
             Some(RawDuration::Named(name)) => {
                 return err(
-                    format!("{path}.duration"),
-                    format!(r#"expected "session" or {{ "days": N }}, got {name:?}"#),
+                    [&path, ".duration"].concat(),
+                    [
+                        r#"expected "session" or { "days": N }, got "#,
+                        &quote(&name),
+                    ]
+                    .concat(),
                 )
             }
             Some(RawDuration::Days(d)) => Duration::Days(check_range(
-                &format!("{path}.duration.days"),
-                d.days,
+                &[&path, ".duration.days"].concat(),
+                d,
                 1,
                 i64::from(MAX_DAYS),
             )?),
         };
-        let title = check_text(&format!("{path}.title"), p.title)?;
-        let description = check_text(&format!("{path}.description"), p.description)?;
+        let title = check_text(&[&path, ".title"].concat(), p.title)?;
+        let description = check_text(&[&path, ".description"].concat(), p.description)?;
         purposes.push(Purpose {
             id,
             required: p.required,
@@ -672,20 +1150,26 @@ fn validate(raw: RawConfig) -> Result<Config, ConfigError> {
 
     if let Some(gcm) = &raw.google_consent_mode {
         for (key, ids) in gcm {
-            let path = format!("googleConsentMode.{key}");
+            let path = key_path("googleConsentMode", key);
             if !CONSENT_MODE_TYPES.contains(&key.as_str()) {
                 return err(
                     path,
-                    format!(
-                        "unknown Consent Mode type {key:?}, expected one of {}",
-                        CONSENT_MODE_TYPES.join(", ")
-                    ),
+                    [
+                        "unknown Consent Mode type ",
+                        &quote(key),
+                        ", expected one of ",
+                        &CONSENT_MODE_TYPES.join(", "),
+                    ]
+                    .concat(),
                 );
             }
             check_count(&path, ids.len())?;
             for (j, pid) in ids.iter().enumerate() {
                 if !purposes.iter().any(|p| &p.id == pid) {
-                    return err(format!("{path}[{j}]"), format!("unknown purpose {pid:?}"));
+                    return err(
+                        index_path(&path, j),
+                        ["unknown purpose ", &quote(pid)].concat(),
+                    );
                 }
             }
         }
@@ -698,8 +1182,8 @@ fn validate(raw: RawConfig) -> Result<Config, ConfigError> {
         for key in texts.keys() {
             if !crate::i18n::KEYS.contains(&key.as_str()) {
                 return err(
-                    format!("translations.{lang}.{key}"),
-                    format!("unknown text key {key:?}"),
+                    ["translations.", lang, ".", key].concat(),
+                    ["unknown text key ", &quote(key)].concat(),
                 );
             }
         }
@@ -722,23 +1206,30 @@ fn validate(raw: RawConfig) -> Result<Config, ConfigError> {
 }
 
 fn check_cap(path: &str, cap: RawCap) -> Result<Cap, ConfigError> {
-    let max = check_range(&format!("{path}.max"), cap.max, 1, i64::from(MAX_CAP))?;
+    let max = check_range(&[path, ".max"].concat(), cap.max, 1, i64::from(MAX_CAP))?;
     let period = match (cap.per_hours, cap.per_days) {
         (None, None) => return err(path, "needs a period: perHours or perDays"),
         (Some(h), Some(d)) => {
             return err(
                 path,
-                format!("give perHours or perDays, not both (got perHours {h} and perDays {d})"),
+                [
+                    "give perHours or perDays, not both (got perHours ",
+                    &int_text(h),
+                    " and perDays ",
+                    &int_text(d),
+                    ")",
+                ]
+                .concat(),
             )
         }
         (Some(h), None) => Period::Hours(check_range(
-            &format!("{path}.perHours"),
+            &[path, ".perHours"].concat(),
             h,
             1,
             i64::from(MAX_HOURS),
         )?),
         (None, Some(d)) => Period::Days(check_range(
-            &format!("{path}.perDays"),
+            &[path, ".perDays"].concat(),
             d,
             1,
             i64::from(MAX_DAYS),

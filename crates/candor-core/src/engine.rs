@@ -4,13 +4,13 @@
 
 use crate::config::DAY_MS;
 use crate::decide::choice_status;
+use crate::json::Object;
 use crate::receipt::ReceiptPurpose;
 use crate::{explain, stored};
 use crate::{
     Choice, Choices, Config, Context, Decision, Duration, Ledger, Method, Purpose, Reason, Receipt,
     Request,
 };
-use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// Longest purpose string echoed back in a [`Report`], in characters.
@@ -25,8 +25,7 @@ pub struct Engine {
 }
 
 /// What `decide()` / `record()` return to JS (CONTRACT §2), camelCase.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone)]
 pub struct Report {
     /// Whether the personalization may happen.
     pub allowed: bool,
@@ -37,13 +36,11 @@ pub struct Report {
     /// Sentence for the shopper, in the requested language.
     pub explanation: String,
     /// Epoch ms when a capped channel frees up.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_after: Option<u64>,
 }
 
 /// `preferences()` of CONTRACT §3.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone)]
 pub struct Preferences {
     /// Random id of this shopper's consent record.
     pub consent_id: String,
@@ -55,8 +52,7 @@ pub struct Preferences {
 }
 
 /// One entry of [`Preferences::purposes`].
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone)]
 pub struct PurposeState {
     /// Granted or refused.
     pub granted: bool,
@@ -78,6 +74,47 @@ fn sane<'a>(ctx: &Context<'a>) -> Context<'a> {
     Context {
         now: ctx.now.min(stored::MAX_TIME),
         ..*ctx
+    }
+}
+
+impl Report {
+    /// The JSON form: `{"allowed":…,"reason":…,"purpose":…,"explanation":…}`
+    /// plus `"retryAfter"` when there is one.
+    pub fn to_json(&self) -> String {
+        let mut out = String::new();
+        let mut o = Object::new(&mut out);
+        o.bool("allowed", self.allowed);
+        o.str("reason", self.reason);
+        o.str("purpose", &self.purpose);
+        o.str("explanation", &self.explanation);
+        if let Some(t) = self.retry_after {
+            o.u64("retryAfter", t);
+        }
+        o.end();
+        out
+    }
+}
+
+impl Preferences {
+    /// The JSON form: `{"consentId":…,"revision":…,"purposes":{"<id>":
+    /// {"granted":…,"at":…,"method":…,"duration":…},…}}`, purposes in key order.
+    pub fn to_json(&self) -> String {
+        let mut out = String::new();
+        let mut o = Object::new(&mut out);
+        o.str("consentId", &self.consent_id);
+        o.u64("revision", u64::from(self.revision));
+        let mut purposes = Object::new(o.key("purposes"));
+        for (id, state) in &self.purposes {
+            let mut p = Object::new(purposes.key(id));
+            p.bool("granted", state.granted);
+            p.u64("at", state.at);
+            p.str("method", state.method);
+            state.duration.write_json(p.key("duration"));
+            p.end();
+        }
+        purposes.end();
+        o.end();
+        out
     }
 }
 

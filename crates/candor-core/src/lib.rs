@@ -59,7 +59,8 @@
 //! # Topics
 //!
 //! - **Config** ([`config`]): the site policy of CONTRACT §1, parsed with
-//!   serde and validated; every error names the field path and the value.
+//!   the crate's own strict [`json`] reader and validated; every error
+//!   names the field path and the value.
 //! - **Decisions** ([`decide`](mod@decide)): the rule table of CONTRACT §2,
 //!   first match wins, with [`Reason`]s and `retryAfter`.
 //! - **Choices** ([`choices`]): the shopper's record; session grants are
@@ -91,6 +92,7 @@ pub mod decide;
 mod engine;
 pub mod explain;
 pub mod i18n;
+pub mod json;
 pub mod ledger;
 pub mod receipt;
 pub mod stored;

@@ -15,13 +15,13 @@
 //!
 //! Length prefixes make the encoding unambiguous whatever the texts contain.
 
+use crate::json::{self, Object};
 use crate::Duration;
-use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-/// A proof-of-consent record. Serialize it to JSON for the shopper or the site's server.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
+/// A proof-of-consent record; [`Receipt::to_json`] gives its JSON form for
+/// the shopper or the site's server.
+#[derive(Debug, Clone)]
 pub struct Receipt {
     /// Consent id.
     pub consent_id: String,
@@ -48,8 +48,7 @@ pub struct Receipt {
 }
 
 /// One purpose of a [`Receipt`].
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone)]
 pub struct ReceiptPurpose {
     /// Purpose id.
     pub id: String,
@@ -75,7 +74,7 @@ pub struct ReceiptPurpose {
 }
 
 fn field(buf: &mut Vec<u8>, s: &str) {
-    buf.extend_from_slice(s.len().to_string().as_bytes());
+    buf.extend_from_slice(json::u64_text(s.len() as u64).as_bytes());
     buf.push(b':');
     buf.extend_from_slice(s.as_bytes());
     buf.push(b'\n');
@@ -113,6 +112,46 @@ pub fn canonical_texts<'a>(
 }
 
 impl Receipt {
+    /// The JSON form (CONTRACT §3), camelCase, fields in declaration order,
+    /// absent values as `null`:
+    /// `{"consentId":…,"createdAt":…,…,"purposes":[{"id":…,…}],"textsSha256":…}`.
+    pub fn to_json(&self) -> String {
+        let mut out = String::new();
+        let mut o = Object::new(&mut out);
+        o.str("consentId", &self.consent_id);
+        o.u64("createdAt", self.created_at);
+        o.u64("updatedAt", self.updated_at);
+        o.u64("issuedAt", self.issued_at);
+        o.u64("revision", u64::from(self.revision));
+        o.str("language", &self.language);
+        o.opt_str("method", self.method);
+        o.bool("gpc", self.gpc);
+        o.opt_str("policyUrl", self.policy_url.as_deref());
+        let list = o.key("purposes");
+        list.push('[');
+        for (i, p) in self.purposes.iter().enumerate() {
+            if i > 0 {
+                list.push(',');
+            }
+            let mut q = Object::new(list);
+            q.str("id", &p.id);
+            q.str("title", &p.title);
+            q.str("description", &p.description);
+            q.bool("required", p.required);
+            q.bool("saleOrShare", p.sale_or_share);
+            q.bool("granted", p.granted);
+            q.opt_u64("at", p.at);
+            q.opt_str("method", p.method);
+            q.bool("explicit", p.explicit);
+            p.duration.write_json(q.key("duration"));
+            q.end();
+        }
+        list.push(']');
+        o.str("textsSha256", &self.texts_sha256);
+        o.end();
+        out
+    }
+
     /// Recompute the texts hash from this receipt's language, policy URL and
     /// purposes' ids, titles and descriptions.
     pub fn compute_texts_sha256(&self) -> String {

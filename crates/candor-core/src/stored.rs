@@ -3,7 +3,8 @@
 //!
 //! # Format, version 1
 //!
-//! Compact JSON. The choices are split in two parts so that the widget can
+//! Compact JSON, keys in sorted order, written and read by [`crate::json`]
+//! (a key given twice is rejected). The choices are split in two parts so that the widget can
 //! keep session grants in sessionStorage and everything else in localStorage:
 //!
 //! ```text
@@ -40,8 +41,8 @@
 //! version 2 on the next change, and older widgets that meet a version they
 //! do not know treat it as "no choices" (fail closed) rather than guess.
 
+use crate::json::{self, Object, Value};
 use crate::{Choice, Choices, Ledger, Method};
-use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
 /// Largest stored value accepted, in bytes (64 KiB).
@@ -57,80 +58,118 @@ pub const VERSION: u64 = 1;
 
 const FORBIDDEN_KEYS: [&str; 3] = ["__proto__", "constructor", "prototype"];
 
-fn choice_entry(c: &Choice) -> Value {
-    let mut entry = vec![
-        json!(u8::from(c.granted)),
-        json!(c.at),
-        json!(c.method.as_str()),
-        json!(u8::from(c.explicit)),
-        json!(c.revision),
-    ];
+fn choice_entry(out: &mut String, c: &Choice) {
+    out.push('[');
+    out.push(if c.granted { '1' } else { '0' });
+    out.push(',');
+    json::push_u64(out, c.at);
+    out.push(',');
+    json::push_str(out, c.method.as_str());
+    out.push(',');
+    out.push(if c.explicit { '1' } else { '0' });
+    out.push(',');
+    json::push_u64(out, u64::from(c.revision));
     if let Some(s) = &c.session {
-        entry.push(json!(s));
+        out.push(',');
+        json::push_str(out, s);
     }
-    Value::Array(entry)
+    out.push(']');
+}
+
+/// `{"<purpose>":[…],…}` in key order, of the choices `keep` selects.
+fn entries(out: &mut String, choices: &Choices, keep: fn(&Choice) -> bool) {
+    let mut o = Object::new(out);
+    for (id, c) in &choices.purposes {
+        if keep(c) {
+            choice_entry(o.key(id), c);
+        }
+    }
+    o.end();
 }
 
 /// Stored forms of `choices`: (persistent part, session part). The
 /// persistent part is `None` for an empty, never-written record; the session
 /// part is `None` when no choice carries a session id.
+///
+/// Keys are written in sorted order (the layout serde_json wrote before).
 pub fn encode_choices(choices: &Choices) -> (Option<String>, Option<String>) {
-    let mut persistent = Map::new();
-    let mut session = Map::new();
-    for (id, c) in &choices.purposes {
-        // A session grant goes to both parts: the session part is what this
-        // browser session uses, the persistent copy is the trace that lets a
-        // later session answer `expired` (rule 10) instead of `no-choice`.
-        if c.session.is_some() {
-            session.insert(id.clone(), choice_entry(c));
-        }
-        persistent.insert(id.clone(), choice_entry(c));
-    }
+    // A session grant goes to both parts: the session part is what this
+    // browser session uses, the persistent copy is the trace that lets a
+    // later session answer `expired` (rule 10) instead of `no-choice`.
     let p = if choices.purposes.is_empty() && choices.created_at == 0 && choices.updated_at == 0 {
         None
     } else {
-        Some(
-            json!({
-                "v": VERSION,
-                "id": choices.consent_id,
-                "r": choices.revision,
-                "c": choices.created_at,
-                "u": choices.updated_at,
-                "p": persistent,
-            })
-            .to_string(),
-        )
+        let mut out = String::new();
+        let mut o = Object::new(&mut out);
+        o.u64("c", choices.created_at);
+        o.str("id", &choices.consent_id);
+        entries(o.key("p"), choices, |_| true);
+        o.u64("r", u64::from(choices.revision));
+        o.u64("u", choices.updated_at);
+        o.u64("v", VERSION);
+        o.end();
+        Some(out)
     };
-    let s = if session.is_empty() {
+    let s = if choices.purposes.values().all(|c| c.session.is_none()) {
         None
     } else {
-        Some(json!({ "v": VERSION, "id": choices.consent_id, "p": session }).to_string())
+        let mut out = String::new();
+        let mut o = Object::new(&mut out);
+        o.str("id", &choices.consent_id);
+        entries(o.key("p"), choices, |c| c.session.is_some());
+        o.u64("v", VERSION);
+        o.end();
+        Some(out)
     };
     (p, s)
 }
 
 /// Stored form of a ledger.
 pub fn encode_ledger(ledger: &Ledger) -> String {
-    json!({ "v": VERSION, "l": ledger.channels }).to_string()
+    let mut out = String::new();
+    let mut o = Object::new(&mut out);
+    let mut l = Object::new(o.key("l"));
+    for (channel, times) in &ledger.channels {
+        let out = l.key(channel);
+        out.push('[');
+        for (i, t) in times.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            json::push_u64(out, *t);
+        }
+        out.push(']');
+    }
+    l.end();
+    o.u64("v", VERSION);
+    o.end();
+    out
 }
 
-fn parse(s: &str) -> Option<Map<String, Value>> {
+type Map = [(String, Value)];
+
+fn parse(s: &str) -> Option<Vec<(String, Value)>> {
     if s.len() > MAX_STORED_BYTES {
         return None;
     }
-    match serde_json::from_str::<Value>(s).ok()? {
+    match json::parse(s).ok()? {
         Value::Object(map) => Some(map),
         _ => None,
     }
 }
 
-/// The object's keys are exactly `keys`.
-fn has_exactly(map: &Map<String, Value>, keys: &[&str]) -> bool {
-    map.len() == keys.len() && keys.iter().all(|k| map.contains_key(*k))
+fn get<'a>(map: &'a Map, key: &str) -> Option<&'a Value> {
+    map.iter().find(|(k, _)| k == key).map(|(_, v)| v)
 }
 
-fn version(map: &Map<String, Value>) -> Option<u64> {
-    map.get("v")?.as_u64()
+/// The object's keys are exactly `keys` (keys are unique: the parser
+/// rejects duplicates).
+fn has_exactly(map: &Map, keys: &[&str]) -> bool {
+    map.len() == keys.len() && keys.iter().all(|k| get(map, k).is_some())
+}
+
+fn version(map: &Map) -> Option<u64> {
+    get(map, "v")?.as_u64()
 }
 
 fn time(v: &Value) -> Option<u64> {
@@ -169,7 +208,7 @@ fn decode_entries(v: &Value, session: bool) -> Option<BTreeMap<String, Choice>> 
             return None;
         }
         let fields = entry.as_array()?;
-        let (base, sid) = match (fields.as_slice(), session) {
+        let (base, sid) = match (fields, session) {
             ([g, at, m, e, r], false) => ([g, at, m, e, r], None),
             ([g, at, m, e, r, s], _) => ([g, at, m, e, r], Some(id(s)?)),
             _ => return None,
@@ -196,14 +235,14 @@ pub fn decode_choices(stored: &str) -> Option<Choices> {
             if !has_exactly(&map, &["v", "id", "r", "c", "u", "p"]) {
                 return None;
             }
-            let created_at = time(map.get("c")?)?;
-            let updated_at = time(map.get("u")?)?;
+            let created_at = time(get(&map, "c")?)?;
+            let updated_at = time(get(&map, "u")?)?;
             Some(Choices {
-                consent_id: id(map.get("id")?)?,
-                revision: revision(map.get("r")?)?,
+                consent_id: id(get(&map, "id")?)?,
+                revision: revision(get(&map, "r")?)?,
                 created_at,
                 updated_at,
-                purposes: decode_entries(map.get("p")?, false)?,
+                purposes: decode_entries(get(&map, "p")?, false)?,
             })
         }
         _ => None,
@@ -218,7 +257,10 @@ pub fn decode_session(stored: &str) -> Option<(String, BTreeMap<String, Choice>)
             if !has_exactly(&map, &["v", "id", "p"]) {
                 return None;
             }
-            Some((id(map.get("id")?)?, decode_entries(map.get("p")?, true)?))
+            Some((
+                id(get(&map, "id")?)?,
+                decode_entries(get(&map, "p")?, true)?,
+            ))
         }
         _ => None,
     }
@@ -232,7 +274,7 @@ pub fn decode_ledger(stored: &str) -> Option<Ledger> {
             if !has_exactly(&map, &["v", "l"]) {
                 return None;
             }
-            let channels = map.get("l")?.as_object()?;
+            let channels = get(&map, "l")?.as_object()?;
             let mut total = 0usize;
             let mut out = BTreeMap::new();
             for (channel, times) in channels {

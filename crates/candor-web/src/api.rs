@@ -5,7 +5,7 @@
 //! defensively: a wrong type, an absurd size or a getter that throws becomes a
 //! denied decision (`invalid-request`), never an exception. Decisions,
 //! preferences and receipts cross back as JSON text (the core already uses
-//! serde_json) that `js/facade.js` parses. The facade also owns the site's
+//! candor-core's own JSON writer) that `js/facade.js` parses. The facade also owns the site's
 //! `on("change")` subscribers and the `candor:*` window events; this side
 //! calls the one listener the facade registers after every change.
 
@@ -91,7 +91,7 @@ impl Widget {
     /// validation message (a string naming the field and value) on a bad config.
     #[wasm_bindgen(constructor)]
     pub fn new(config_json: &str) -> Result<Widget, JsValue> {
-        let config = Config::from_json(config_json).map_err(|e| JsValue::from(e.to_string()))?;
+        let config = Config::from_json(config_json).map_err(|e| JsValue::from(e.to_text()))?;
         let store = Store::open();
         let session = match store.get(Area::Session, SESSION) {
             Some(id) if !id.is_empty() && id.len() <= 64 => id,
@@ -239,7 +239,7 @@ impl Widget {
             .state
             .try_borrow()
             .ok()
-            .and_then(|s| serde_json::to_string(&s.engine.receipt(&s.ctx(), &s.lang)).ok())
+            .map(|s| s.engine.receipt(&s.ctx(), &s.lang).to_json())
             .unwrap_or_else(|| "null".into())
     }
 
@@ -405,7 +405,7 @@ fn persist(shared: &Shared) {
 /// Preferences as JSON text.
 fn preferences(shared: &Shared) -> Option<String> {
     let state = shared.state.try_borrow().ok()?;
-    serde_json::to_string(&state.engine.preferences(&state.ctx())).ok()
+    Some(state.engine.preferences(&state.ctx()).to_json())
 }
 
 /// After every change: persist, re-render, tell the facade.
@@ -593,6 +593,6 @@ fn report(shared: &Shared, request: &JsValue, record: bool) -> (String, String) 
         state.engine.decide(&request, &state.ctx())
     };
     let report = state.engine.report(&request, &decision, &state.lang);
-    let json = serde_json::to_string(&report).unwrap_or_else(|_| DENIED_JSON.into());
+    let json = report.to_json();
     (json, report.explanation)
 }
