@@ -62,6 +62,7 @@ enum Id {
     Budget,
     E2e,
     NpmAudit,
+    RustAdvisories,
     Licenses,
 }
 
@@ -99,6 +100,8 @@ const STEPS: &[Step] = &[
         what: "serve the demo shop and run tests/e2e/*.test.mjs (node --test, playwright-core, Chromium)" },
     Step { id: Id::NpmAudit, group: Group::Supply, browser: false, name: "npm audit",
         what: "known vulnerabilities (high and above) in the e2e tests' npm packages" },
+    Step { id: Id::RustAdvisories, group: Group::Supply, browser: false, name: "rust advisories",
+        what: "known vulnerabilities in Cargo.lock (cargo audit, else cargo deny, when installed and the RustSec database is reachable) and a report of duplicated crates" },
     Step { id: Id::Licenses, group: Group::Supply, browser: false, name: "licences",
         what: "every Rust dependency under an allowed licence" },
 ];
@@ -313,6 +316,7 @@ fn run_step(id: Id, ctx: &mut Ctx, plan: &[&Step]) -> Result<Outcome> {
         }
         Id::E2e => return e2e(root),
         Id::NpmAudit => return npm_audit(root),
+        Id::RustAdvisories => return rust_advisories(root),
         Id::Licenses => crate::licenses::check(root)?,
     }
     Ok(Outcome::Passed)
@@ -434,6 +438,80 @@ pub fn audit_unreachable(output: &str) -> bool {
     !has_report && SIGNS.iter().any(|s| output.contains(s))
 }
 
+/// Whether cargo-audit's or cargo-deny's failure output means the RustSec
+/// advisory database (a git repository on GitHub) could not be fetched.
+pub fn advisory_db_unreachable(output: &str) -> bool {
+    [
+        "failed to fetch advisory database",
+        "couldn't fetch advisory database",
+        "Could not resolve host",
+        "failed to resolve address",
+        "error fetching",
+        "network failure",
+    ]
+    .iter()
+    .any(|needle| output.contains(needle))
+}
+
+fn rust_advisories(root: &Path) -> Result<Outcome> {
+    let shown = "cargo tree --workspace --duplicates -e normal --target all";
+    println!("    $ {shown}");
+    let out = cargo(
+        root,
+        &[
+            "tree",
+            "--workspace",
+            "--duplicates",
+            "-e",
+            "normal",
+            "--target",
+            "all",
+        ],
+    )
+    .output()
+    .context(format!("could not start `{shown}`"))?;
+    let dups = String::from_utf8_lossy(&out.stdout);
+    if dups.trim().is_empty() {
+        println!("    no crate is present in two versions in what ships");
+    }
+    for line in dups.lines() {
+        println!("    {line}");
+    }
+    let (shown, args): (&str, &[&str]) = if which("cargo-audit").is_some() {
+        ("cargo audit", &["audit"])
+    } else if which("cargo-deny").is_some() {
+        (
+            "cargo deny check advisories",
+            &["deny", "check", "advisories"],
+        )
+    } else {
+        return Ok(Outcome::Skipped(
+            "warning: neither cargo-audit nor cargo-deny is installed (see RELIABILITY.md)".into(),
+        ));
+    };
+    println!("    $ {shown}");
+    let out = cargo(root, args)
+        .output()
+        .context(format!("could not start `{shown}`"))?;
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for line in text.lines() {
+        println!("    {line}");
+    }
+    if out.status.success() {
+        Ok(Outcome::Passed)
+    } else if advisory_db_unreachable(&text) {
+        Ok(Outcome::Skipped(
+            "warning: the RustSec advisory database could not be fetched".into(),
+        ))
+    } else {
+        Err(format!("`{shown}` reports advisories ({})", out.status))
+    }
+}
+
 fn npm_audit(root: &Path) -> Result<Outcome> {
     let dir = root.join("tests/e2e");
     if !dir.join("package-lock.json").is_file() {
@@ -520,6 +598,16 @@ mod tests {
         let pos = |id| STEPS.iter().position(|s| s.id == id).unwrap();
         assert!(pos(Id::Build) < pos(Id::Budget) && pos(Id::Budget) < pos(Id::E2e));
         assert_eq!(pos(Id::Setup), 0);
+    }
+
+    #[test]
+    fn advisory_db_network_failures_are_warnings() {
+        assert!(advisory_db_unreachable(
+            "error: couldn't fetch advisory database: git operation failed: Could not resolve host: github.com"
+        ));
+        assert!(!advisory_db_unreachable(
+            "Crate: foo\nID: RUSTSEC-2099-0001\nerror: 1 vulnerability found!"
+        ));
     }
 
     #[test]
