@@ -309,7 +309,7 @@ fn node() -> Result<()> {
 }
 
 /// `npm ci` in `dir` when its node_modules is missing or older than its lock.
-fn npm_packages(root: &Path, dir: &Path, what: &str) -> Result<()> {
+pub fn npm_packages(root: &Path, dir: &Path, what: &str) -> Result<()> {
     let shown = crate::util::rel(root, dir);
     if !dir.join("package.json").exists() {
         println!("    no {shown}/package.json yet: no npm packages to install");

@@ -1,5 +1,6 @@
 //! Candor's task runner. `cargo xtask help` lists the commands.
 
+mod bench;
 mod dist;
 mod ensure;
 mod fuzz;
@@ -42,6 +43,14 @@ commands:
              --seconds N  per target (default 60)
              --parallel   run the targets at the same time
              TARGET...    only these targets
+  bench    Candor against vanilla-cookieconsent, Klaro and Orejime in
+           headless Chromium (bytes, banner and Reject all timings at normal
+           speed and 4x CPU throttling, main-thread cost, memory, allows() ns)
+           plus candor-core's criterion figures; writes bench/results/ and
+           docs/benchmark.md
+             --runs N     page loads per widget and speed (default 15)
+             --quick      3 runs, shorter criterion times (bench/results/ only)
+             --no-build   measure the current dist/ as it is
   help     this text
 ";
 
@@ -81,6 +90,7 @@ fn dispatch(args: &[String]) -> Result<()> {
             pipeline::test(&root, options)
         }
         "fuzz" => fuzz::fuzz(&root, &fuzz::options(rest)?),
+        "bench" => bench::bench(&root, &bench::options(rest)?),
         "help" | "-h" | "--help" => {
             print!("{USAGE}");
             Ok(())

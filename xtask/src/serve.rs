@@ -39,6 +39,12 @@ pub struct Options {
 pub struct Mounts(Vec<(String, PathBuf)>);
 
 impl Mounts {
+    /// Any layout: `(prefix, directory)` pairs, first match wins, `""` is
+    /// the site (used by `cargo xtask bench`).
+    pub fn new(mounts: Vec<(String, PathBuf)>) -> Mounts {
+        Mounts(mounts)
+    }
+
     /// The demo layout under the repository root.
     pub fn demo(root: &Path) -> Mounts {
         Mounts(vec![
