@@ -255,6 +255,12 @@ async function measure(browser, baseUrl, w, rate, withAllows) {
         error: B.error,
         wasmMemory: B.memories.reduce((sum, mem) => sum + mem.buffer.byteLength, 0),
         wasmInstances: B.memories.length,
+        resources: [...performance.getEntriesByType("navigation"), ...performance.getEntriesByType("resource")].map((e) => ({
+          path: new URL(e.name).pathname,
+          start: e.startTime,
+          responseEnd: e.responseEnd,
+          transfer: e.transferSize,
+        })),
       };
     });
     let allows = null;
@@ -340,6 +346,16 @@ const fmtKB = (b) => (b == null ? "—" : (b / 1000).toFixed(1));
 const fmtMs = (s) => (s && s.median != null ? `${Math.round(s.median)} / ${Math.round(s.p90)}` : "—");
 const fmtNum = (x, d = 1) => (x == null ? "—" : x.toFixed(d));
 
+/** Median start and end of each request the page made, in load order. */
+function waterfall(rows) {
+  const paths = [];
+  for (const r of rows) for (const e of r.resources || []) if (!paths.includes(e.path)) paths.push(e.path);
+  return paths.map((path) => {
+    const es = rows.map((r) => (r.resources || []).find((e) => e.path === path)).filter(Boolean);
+    return { path, start: quantile(es.map((e) => e.start), 0.5), end: quantile(es.map((e) => e.responseEnd), 0.5) };
+  });
+}
+
 function analyse(results, sizes, widgets) {
   const by = {};
   for (const w of widgets) {
@@ -364,6 +380,7 @@ function analyse(results, sizes, widgets) {
       wasmMemory: summary(n1.map((r) => r.wasmMemory)),
       allowsNs: summary(n1.map((r) => r.allows?.nsPerCall ?? null)),
       allowsAnswer: n1.find((r) => r.allows)?.allows.answer ?? null,
+      waterfall: { 1: waterfall(n1), 4: waterfall(n4) },
     };
   }
   // Widget memory: JS heap above the blank page's, plus wasm memory.
@@ -466,6 +483,14 @@ function markdown(report) {
     L.push(`candor-core natively: not measured (${native.error}).`);
     L.push("");
   }
+  L.push("Where each widget's time goes at normal speed (median ms from navigation start: each request's start → end, then the banner):");
+  L.push("");
+  for (const w of widgets.filter((x) => x.files.length)) {
+    const s = by[w.id];
+    const steps = s.waterfall[1].map((e) => `\`${e.path.split("/").pop()}\` ${fmtNum(e.start, 0)}→${fmtNum(e.end, 0)}`);
+    L.push(`- ${w.name}: ${steps.join(", ")}; banner ${fmtNum(s.visible[1].median, 0)}`);
+  }
+  L.push("");
   L.push("Targets of issue 6, Candor against the anchors in this run:");
   L.push("");
   L.push("| target | Candor | to beat | |");
