@@ -78,6 +78,29 @@ pub fn strip_exports(module: &str) -> String {
     out
 }
 
+/// Drops the doc comments wasm-bindgen copies from rustdoc into the glue:
+/// every block that starts on its own line with `/**` (or is the
+/// `/* @ts-self-types=… */` header) through the line ending in `*/`. Code
+/// lines are kept byte for byte.
+pub fn strip_doc_comments(js: &str) -> String {
+    let mut out = String::with_capacity(js.len());
+    let mut in_doc = false;
+    for line in js.split_inclusive('\n') {
+        let t = line.trim();
+        if !in_doc && (t.starts_with("/**") || t.starts_with("/* @ts-self-types")) {
+            in_doc = true;
+        }
+        if in_doc {
+            if t.ends_with("*/") {
+                in_doc = false;
+            }
+            continue;
+        }
+        out.push_str(line);
+    }
+    out
+}
+
 /// `candor.js`: the facade (exports stripped) and the script-tag bootstrap in
 /// one strict IIFE, so nothing leaks into the page's globals except what the
 /// script installs on purpose (`window.candor`). Rejects a static `import`,
@@ -278,7 +301,9 @@ pub fn build(root: &Path) -> Result<Vec<FileSize>> {
         .arg(bindgen_out.join(&wasm_file))
         .arg("-o")
         .arg(candor_dir.join(&wasm_file)))?;
-    copy(&bindgen_out.join(&glue_file), &candor_dir.join(&glue_file))?;
+    let glue = read(&bindgen_out.join(&glue_file))?;
+    fs::write(candor_dir.join(&glue_file), strip_doc_comments(&glue))
+        .context("writing the JS glue")?;
 
     println!("    assembling dist/candor/candor.js (facade.js + script.js in one IIFE)");
     let facade = read(&js.join("facade.js"))?;
@@ -389,6 +414,15 @@ mod tests {
     fn keeps_identifiers_that_merely_start_with_export() {
         let src = "exports.x = 1;\nexported();\n";
         assert_eq!(strip_exports(src), src);
+    }
+
+    #[test]
+    fn strips_glue_doc_comments_only() {
+        let glue = "/* @ts-self-types=\"./x.d.ts\" */\n\n/**\n * Doc.\n */\nexport class W {\n    /**\n     * @returns {string}\n     */\n    f() { return \"/** not a comment */\"; }\n    /** one line */\n    g() {}\n}\n";
+        assert_eq!(
+            strip_doc_comments(glue),
+            "\nexport class W {\n    f() { return \"/** not a comment */\"; }\n    g() {}\n}\n"
+        );
     }
 
     #[test]

@@ -36,7 +36,20 @@ pub fn date(ms: u64) -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
+    // By hand rather than `format!`: no `core::fmt` in the wasm.
+    let mut out = String::with_capacity(10);
+    let year = year.max(0) as u64;
+    for (n, width) in [(year, 4), (month as u64, 2), (day as u64, 2)] {
+        if width == 2 {
+            out.push('-');
+        }
+        let digits = crate::json::u64_text(n);
+        for _ in digits.len()..width {
+            out.push('0');
+        }
+        out.push_str(&digits);
+    }
+    out
 }
 
 /// Replace `{key}` placeholders in `template`.
@@ -160,12 +173,18 @@ pub fn explain(config: &Config, request: &Request<'_>, decision: &Decision, lang
         Reason::FrequencyCap => {
             let cap = channel.and_then(|c| c.cap);
             let max = cap.map_or(0, |c| c.max);
-            let n = max.to_string();
+            let n = crate::json::u64_text(u64::from(max));
             let period = match cap.map(|c| c.period) {
                 Some(Period::Hours(1)) => w("why-last-hour").to_string(),
-                Some(Period::Hours(h)) => fill(w("why-last-hours"), &[("n", &h.to_string())]),
+                Some(Period::Hours(h)) => fill(
+                    w("why-last-hours"),
+                    &[("n", &crate::json::u64_text(u64::from(h)))],
+                ),
                 Some(Period::Days(1)) | None => w("why-last-day").to_string(),
-                Some(Period::Days(d)) => fill(w("why-last-days"), &[("n", &d.to_string())]),
+                Some(Period::Days(d)) => fill(
+                    w("why-last-days"),
+                    &[("n", &crate::json::u64_text(u64::from(d)))],
+                ),
             };
             let t = if max == 1 {
                 w("why-frequency-cap-one")

@@ -18,6 +18,19 @@ pub struct Ledger {
     pub channels: BTreeMap<String, Vec<u64>>,
 }
 
+/// Sort delivery times ascending. Insertion sort: the lists are short
+/// (at most a cap's `max`) and stored already sorted, and it keeps
+/// core's ~7 KB of quicksort/driftsort out of the wasm.
+fn sort(times: &mut [u64]) {
+    for i in 1..times.len() {
+        let mut j = i;
+        while j > 0 && times.get(j - 1) > times.get(j) {
+            times.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+}
+
 /// The deliveries of `times` (ascending) still inside the window at `now`.
 fn in_window(times: &[u64], now: u64, window_ms: u64) -> &[u64] {
     let first = times.partition_point(|&t| t.saturating_add(window_ms) <= now);
@@ -90,9 +103,9 @@ impl Ledger {
         let before = self.clone();
         for (channel, theirs) in &other.channels {
             let mine = self.channels.entry(channel.clone()).or_default();
-            mine.sort_unstable();
+            sort(mine);
             let mut theirs = theirs.clone();
-            theirs.sort_unstable();
+            sort(&mut theirs);
             let mut merged = Vec::with_capacity(mine.len().max(theirs.len()));
             let (mut a, mut b) = (mine.iter().peekable(), theirs.iter().peekable());
             loop {
@@ -132,7 +145,7 @@ impl Ledger {
             let Some(cap) = config.channel(id).and_then(|c| c.cap) else {
                 return false;
             };
-            times.sort_unstable();
+            sort(times);
             if let Some(now) = now {
                 times.retain(|&t| t.saturating_add(cap.window_ms) > now);
             }
