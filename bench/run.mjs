@@ -12,7 +12,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
-import { dirname, join } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { brotliCompressSync, constants as zlib, gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
@@ -21,6 +21,9 @@ import { benchInstrument } from "./lib/instrument.mjs";
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(HERE);
 const RESULTS = join(HERE, "results");
+// cargo xtask bench serves a snapshot of dist/candor taken right after its
+// build, so that another build during the run cannot swap the files.
+const CANDOR_DIR = relative(ROOT, process.env.BENCH_CANDOR_DIR || join(ROOT, "dist", "candor"));
 
 // Same Chromium and flags as the end-to-end tests (tests/e2e/lib/browser.mjs):
 // Debian's /usr/bin/chromium, never a downloaded browser.
@@ -74,7 +77,7 @@ const WIDGETS = [
     id: "candor",
     name: `Candor ${candorVersion()}`,
     page: "/candor.html",
-    files: ["dist/candor/candor.js", "dist/candor/candor_web.js", "dist/candor/candor_web_bg.wasm"],
+    files: ["candor.js", "candor_web.js", "candor_web_bg.wasm"].map((f) => join(CANDOR_DIR, f)),
     config: ["bench/pages/candor-bench.json"],
     host: "#candor",
     banner: '[role="dialog"]:has([data-action="reject-all"])',
@@ -329,7 +332,16 @@ function machine(chromiumVersion) {
   } catch {
     /* keep os.cpus() */
   }
+  let commit = "?";
+  try {
+    commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8" }).trim();
+    const dirty = execFileSync("git", ["status", "--porcelain", "--", "crates"], { cwd: ROOT, encoding: "utf8" }).trim();
+    if (dirty) commit += " + uncommitted changes in crates/";
+  } catch {
+    /* not a git checkout */
+  }
   return {
+    commit,
     nproc,
     cpu,
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
@@ -446,7 +458,7 @@ function targets(by) {
 function markdown(report) {
   const { by, widgets, machine: mc, native, runs, date, quick } = report;
   const L = [];
-  L.push(`Measured ${date.slice(0, 16).replace("T", " ")} UTC on ${mc.nproc} cores (${mc.cpu}), ${mc.memoryGiB} GiB, ${mc.chromium} headless, node ${mc.node}; `
+  L.push(`Measured ${date.slice(0, 16).replace("T", " ")} UTC, Candor built from ${mc.commit}, on ${mc.nproc} cores (${mc.cpu}), ${mc.memoryGiB} GiB, ${mc.chromium} headless, node ${mc.node}; `
     + `${runs} runs per widget and speed${quick ? " (--quick)" : ""}, fresh browser context each, order shuffled per round; load average at start ${mc.loadAverageAtStart.join(" ")}. `
     + "The machine is shared with other engineers' builds, so timings carry their noise.");
   L.push("");
@@ -500,7 +512,7 @@ function markdown(report) {
   L.push("Files per widget (what a site downloads, compressed here with gzip -9 and brotli q11):");
   L.push("");
   for (const w of widgets.filter((x) => x.files.length)) {
-    L.push(`- ${w.name}: ${report.sizes[w.id].files.map((f) => `\`${f.file.replace(/^bench\/node_modules\//, "")}\` ${fmtKB(f.brotli)} KB br`).join(", ")}`);
+    L.push(`- ${w.name}: ${report.sizes[w.id].files.map((f) => `\`${f.file.startsWith(CANDOR_DIR + "/") ? `dist/candor/${basename(f.file)}` : f.file.replace(/^bench\/node_modules\//, "")}\` ${fmtKB(f.brotli)} KB br`).join(", ")}`);
   }
   return L.join("\n");
 }
@@ -611,7 +623,7 @@ async function main() {
   const fileChecks = {};
   for (const w of widgets) {
     const seen = new Set(results.filter((r) => r.widget === w.id).flatMap((r) => r.requests));
-    const expected = w.files.map((f) => (f.startsWith("dist/candor/") ? f.replace("dist/candor/", "/candor/") : f.replace("bench/node_modules/", "/vendor/")));
+    const expected = w.files.map((f) => (f.startsWith(CANDOR_DIR + "/") ? `/candor/${basename(f)}` : f.replace("bench/node_modules/", "/vendor/")));
     const extra = [...seen].filter((p) => p !== w.page && !expected.includes(p) && !(w.config || []).some((c) => p.endsWith(c.split("/").pop())));
     fileChecks[w.id] = { expected, missing: expected.filter((p) => !seen.has(p)), extra };
     if (fileChecks[w.id].missing.length || extra.length) {

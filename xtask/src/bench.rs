@@ -63,11 +63,12 @@ pub fn options(rest: &[String]) -> Result<Options> {
 }
 
 /// The benchmark's URL layout: pages at `/` (and `/bench/` for the Candor
-/// config), the widget at `/candor/`, the anchors' npm files at `/vendor/`.
-pub fn mounts(root: &Path) -> Mounts {
+/// config), the widget (`candor`, a snapshot of `dist/candor`) at
+/// `/candor/`, the anchors' npm files at `/vendor/`.
+pub fn mounts(root: &Path, candor: &Path) -> Mounts {
     let bench = root.join("bench");
     Mounts::new(vec![
-        ("candor".into(), root.join("dist/candor")),
+        ("candor".into(), candor.to_path_buf()),
         ("vendor".into(), bench.join("node_modules")),
         ("bench".into(), bench.join("pages")),
         (String::new(), bench.join("pages")),
@@ -205,6 +206,28 @@ fn native(root: &Path, quick: bool) -> (Vec<NativeBench>, String, Option<String>
     }
 }
 
+/// Replaces `to` with a copy of the files in `from` (not recursive).
+fn snapshot_dir(from: &Path, to: &Path) -> Result<()> {
+    let _ = fs::remove_dir_all(to);
+    fs::create_dir_all(to).context(format!("creating {}", to.display()))?;
+    let entries = fs::read_dir(from).context(format!("reading {}", from.display()))?;
+    for entry in entries {
+        let path = entry.context("listing dist/candor")?.path();
+        if let (true, Some(name)) = (path.is_file(), path.file_name()) {
+            fs::copy(&path, to.join(name)).context(format!("copying {}", path.display()))?;
+        }
+    }
+    for needed in ["candor.js", "candor_web.js", "candor_web_bg.wasm"] {
+        if !to.join(needed).is_file() {
+            return Err(format!(
+                "{needed} was not in {} when it was copied (another build running?): run again",
+                from.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
 pub fn bench(root: &Path, o: &Options) -> Result<()> {
     println!("==> checking the tools (node, npm, Chromium)");
     let needs = ensure::Needs {
@@ -246,8 +269,11 @@ pub fn bench(root: &Path, o: &Options) -> Result<()> {
     .context(format!("writing {}", rel(root, &native_path)))?;
 
     println!("==> the widgets in headless Chromium");
+    // Other builds may rewrite dist/ during a run: measure a copy.
+    let snapshot = results.join("candor");
+    snapshot_dir(&root.join("dist/candor"), &snapshot)?;
     let server = serve::start(
-        mounts(root),
+        mounts(root, &snapshot),
         serve::Options {
             port: 0,
             csp: false,
@@ -262,6 +288,7 @@ pub fn bench(root: &Path, o: &Options) -> Result<()> {
     cmd.arg("bench/run.mjs")
         .env("BENCH_BASE_URL", server.url())
         .env("BENCH_NATIVE", &native_path)
+        .env("BENCH_CANDOR_DIR", &snapshot)
         .env("CHROMIUM_PATH", ensure::CHROMIUM)
         .current_dir(root);
     if o.quick {
@@ -361,14 +388,14 @@ record/allowed          time:   [900.00 ps 950.00 ps 1.0000 ns]
 
     #[test]
     fn mounts_serve_pages_widget_and_anchors() {
-        let m = mounts(Path::new("/r"));
+        let m = mounts(Path::new("/r"), Path::new("/r/bench/results/candor"));
         let seg = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         let (_, p) = m.resolve(&seg(&["candor.html"])).unwrap();
         assert_eq!(p, Path::new("/r/bench/pages/candor.html"));
         let (_, p) = m.resolve(&seg(&["bench", "candor-bench.json"])).unwrap();
         assert_eq!(p, Path::new("/r/bench/pages/candor-bench.json"));
         let (_, p) = m.resolve(&seg(&["candor", "candor.js"])).unwrap();
-        assert_eq!(p, Path::new("/r/dist/candor/candor.js"));
+        assert_eq!(p, Path::new("/r/bench/results/candor/candor.js"));
         let (_, p) = m
             .resolve(&seg(&["vendor", "klaro", "dist", "klaro.js"]))
             .unwrap();
