@@ -18,6 +18,11 @@ function candorDenied(request) {
   return { allowed: false, reason: "not-ready", purpose: candorPurposeOf(request), explanation: CANDOR_NOT_READY };
 }
 
+// Google's gtag shape: Consent Mode reads `arguments` objects from dataLayer.
+function candorGtag() {
+  (window.dataLayer = window.dataLayer || []).push(arguments);
+}
+
 function candorMessage(error) {
   const text = error && typeof error === "object" && "message" in error ? error.message : String(error);
   return text.indexOf("Candor:") === 0 ? text : "Candor: " + text;
@@ -109,6 +114,7 @@ export function createCandor() {
     widget = w;
     try {
       w.setListener(emit);
+      w.connect(candorGtag);
     } catch (e) {
       warn(e);
     }

@@ -143,8 +143,10 @@ export interface Candor {
   reset(): void;
   /** Returns an unsubscribe function. */
   on(type: "change", cb: (preferences: Preferences) => void): () => void;
+  /** A small non-blocking Yes/No prompt for one purpose (method `ask`); true once allowed. */
   ask(purpose: string): Promise<boolean>;
-  why(request: Request): void;
+  /** Opens the "Why this?" panel: the explanation, the choice behind it, the data used, a switch-off button. */
+  why(request: Request | string): void;
 }
 
 /** Start Candor; rejects with the validation message on a bad config. */

@@ -23,9 +23,28 @@ async function candorConfigText(script) {
   return inline.textContent;
 }
 
+// Google Consent Mode v2: queue the all-denied default before any tag can
+// read consent, as soon as the config text is known (before the wasm loads).
+// The widget then pushes the real states as an 'update' (and skips its own
+// default when one is queued). The one piece of Consent Mode in JS.
+function candorConsentDefault(text) {
+  try {
+    if (candorConsentDefault.done || !JSON.parse(text).googleConsentMode) return;
+    candorConsentDefault.done = true;
+    const d = "denied";
+    candorGtag("consent", "default", {
+      ad_storage: d, ad_user_data: d, ad_personalization: d, analytics_storage: d,
+      functionality_storage: d, personalization_storage: d, security_storage: "granted", wait_for_update: 500,
+    });
+  } catch (e) {
+    /* a bad config is reported by the widget */
+  }
+}
+
 async function candorBoot(controls, script) {
   const base = script && script.src ? script.src : document.baseURI;
   const configText = await candorConfigText(script);
+  candorConsentDefault(configText);
   let glue;
   try {
     glue = await import(new URL("candor_web.js", base).href);
@@ -41,5 +60,8 @@ async function candorBoot(controls, script) {
 if (!(window.candor && typeof window.candor.allows === "function")) {
   const controls = createCandor();
   window.candor = controls.candor;
+  // An inline config already parsed: its Consent Mode default goes out now.
+  const inline = document.getElementById("candor-config");
+  if (inline) candorConsentDefault(inline.textContent);
   candorBoot(controls, candorScript).catch((e) => controls.fail(e));
 }

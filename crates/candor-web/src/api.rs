@@ -235,12 +235,7 @@ impl Widget {
 
     /// The proof-of-consent receipt as JSON text.
     pub fn receipt(&self) -> String {
-        self.shared
-            .state
-            .try_borrow()
-            .ok()
-            .map(|s| s.engine.receipt(&s.ctx(), &s.lang).to_json())
-            .unwrap_or_else(|| "null".into())
+        receipt_json(&self.shared).unwrap_or_else(|| "null".into())
     }
 
     /// Withdraw everything, forget the stored record, show the banner again.
@@ -278,9 +273,17 @@ impl Widget {
         promise
     }
 
-    /// Minimal "why this?" (issue 5 builds the panel): opens the preferences.
-    pub fn why(&self, _request: JsValue) {
-        self.show();
+    /// Open the "Why this?" panel explaining `request` (as `decide` takes
+    /// it), with one button to switch the purpose off.
+    pub fn why(&self, request: JsValue) {
+        crate::why::open(&self.shared, &request);
+    }
+
+    /// Start the page integrations (Consent Mode, gated scripts and embeds,
+    /// cookies, reload on withdrawal). `gtag` is the facade's
+    /// `function () { dataLayer.push(arguments) }`.
+    pub fn connect(&self, gtag: JsValue) {
+        crate::bridge::start(&self.shared, gtag);
     }
 }
 
@@ -402,6 +405,12 @@ fn persist(shared: &Shared) {
     }
 }
 
+/// The receipt as JSON text.
+pub(crate) fn receipt_json(shared: &Shared) -> Option<String> {
+    let s = shared.state.try_borrow().ok()?;
+    Some(s.engine.receipt(&s.ctx(), &s.lang).to_json())
+}
+
 /// Preferences as JSON text.
 fn preferences(shared: &Shared) -> Option<String> {
     let state = shared.state.try_borrow().ok()?;
@@ -413,11 +422,13 @@ fn preferences(shared: &Shared) -> Option<String> {
 pub(crate) fn changed(shared: &Shared) {
     persist(shared);
     notify(shared);
+    crate::bridge::recorded(shared);
 }
 
 /// Re-render and call the facade's listener with the preferences.
 fn notify(shared: &Shared) {
     dialog::sync(shared);
+    crate::bridge::sync(shared);
     let listener = shared.listener.try_borrow().ok().and_then(|l| l.clone());
     if let (Some(listener), Some(json)) = (listener, preferences(shared)) {
         let _ = listener.call1(&JsValue::NULL, &JsValue::from(json));
@@ -475,10 +486,10 @@ pub(crate) fn choose(shared: &Shared, choices: &[(String, bool)], method: Method
 }
 
 /// A request read from JS.
-struct Owned {
-    purpose: String,
-    signals: Vec<String>,
-    channel: Option<String>,
+pub(crate) struct Owned {
+    pub(crate) purpose: String,
+    pub(crate) signals: Vec<String>,
+    pub(crate) channel: Option<String>,
 }
 
 /// A string of sane length, or `None`.
@@ -488,7 +499,7 @@ fn short_string(value: &JsValue) -> Option<String> {
 
 /// Read `{ purpose, signals?, channel? }` without trusting it. `Err` carries
 /// the purpose when it at least was a sane string.
-fn read_request(request: &JsValue) -> Result<Owned, String> {
+pub(crate) fn read_request(request: &JsValue) -> Result<Owned, String> {
     if !request.is_object() {
         return Err(short_string(request).unwrap_or_default());
     }

@@ -3,8 +3,18 @@
 //!
 //! Hooks (CONTRACT §4): the banner and the panel have `role="dialog"`;
 //! buttons carry `data-action` = `accept-all`, `reject-all`, `customize`,
-//! `save`, `open` (and `close` on the panel); checkboxes carry
-//! `data-purpose`. Each action exists at most once in the tree at any time:
+//! `save`, `open` (and `close` and `download-receipt` on the panel,
+//! `switch-off` on the "Why this?" panel of [`crate::why`]); checkboxes carry
+//! `data-purpose`.
+//!
+//! Global Privacy Control: a `saleOrShare` purpose shows unticked (unless the
+//! shopper opted in to it explicitly) with a note that the browser's signal
+//! is honoured; the checkbox stays enabled, so ticking it and saving records
+//! an explicit opt-in (method `preferences`), which rule 7 lets through.
+//!
+//! Direction: `dir="rtl"` when the text language or the page's `<html lang>`
+//! is written right to left (an Arabic page without Arabic translations
+//! gets the default language's text, laid out right to left). Each action exists at most once in the tree at any time:
 //! the banner is present only while a choice is missing, the panel only while
 //! open, the "Privacy choices" button only when the banner is gone.
 //!
@@ -14,7 +24,7 @@
 use std::rc::{Rc, Weak};
 
 use candor_core::i18n::{is_rtl, ui_text};
-use candor_core::{Duration, Method, Reason};
+use candor_core::{Duration, Method};
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -23,6 +33,7 @@ use web_sys::{
 };
 
 use crate::api::{self, Shared};
+use crate::why::{self, WhyRequest};
 
 /// The widget's stylesheet, adopted by the shadow root (no inline styles, so a
 /// strict CSP without `'unsafe-inline'` works).
@@ -44,6 +55,8 @@ pub(crate) struct Ui {
     prompt: Option<(Element, String, js_sys::Function, Option<HtmlElement>)>,
     /// Where focus returns when the panel closes.
     opener: Option<HtmlElement>,
+    /// What the open "Why this?" panel explains (it sits in `panel`).
+    why: Option<WhyRequest>,
     listeners: Vec<Closure<dyn FnMut(Event)>>,
 }
 
@@ -63,8 +76,41 @@ fn document() -> Option<Document> {
     web_sys::window()?.document()
 }
 
+/// `rtl` when the text language or the page's `<html lang>` is right to left.
+pub(crate) fn dir(lang: &str) -> &'static str {
+    let page = document()
+        .and_then(|d| d.document_element())
+        .and_then(|e| e.get_attribute("lang"))
+        .unwrap_or_default();
+    if is_rtl(lang) || is_rtl(&page) {
+        "rtl"
+    } else {
+        "ltr"
+    }
+}
+
+/// Whether a purpose's checkbox shows ticked: granted now, except a
+/// `saleOrShare` purpose under Global Privacy Control without an explicit
+/// opt-in (rule 7 refuses it, so it shows off).
+fn ticked(state: &api::State, prefs: &candor_core::Preferences, id: &str) -> bool {
+    let granted = prefs.purposes.get(id).is_some_and(|p| p.granted);
+    let gpc_off = state.gpc
+        && state
+            .engine
+            .config()
+            .purpose(id)
+            .is_some_and(|p| p.sale_or_share)
+        && !state
+            .engine
+            .choices()
+            .purposes
+            .get(id)
+            .is_some_and(|c| c.explicit);
+    granted && !gpc_off
+}
+
 /// `<tag class="class">`.
-fn el(doc: &Document, tag: &str, class: &str) -> Option<Element> {
+pub(crate) fn el(doc: &Document, tag: &str, class: &str) -> Option<Element> {
     let e = doc.create_element(tag).ok()?;
     if !class.is_empty() {
         e.set_class_name(class);
@@ -73,26 +119,26 @@ fn el(doc: &Document, tag: &str, class: &str) -> Option<Element> {
 }
 
 /// `<tag class="class">text</tag>`, the text as text.
-fn text(doc: &Document, tag: &str, class: &str, content: &str) -> Option<Element> {
+pub(crate) fn text(doc: &Document, tag: &str, class: &str, content: &str) -> Option<Element> {
     let e = el(doc, tag, class)?;
     e.set_text_content(Some(content));
     Some(e)
 }
 
 /// A button with a `data-action`.
-fn button(doc: &Document, class: &str, action: &str, label: &str) -> Option<Element> {
+pub(crate) fn button(doc: &Document, class: &str, action: &str, label: &str) -> Option<Element> {
     let b = text(doc, "button", class, label)?;
     attrs(&b, &[("type", "button"), ("data-action", action)]);
     Some(b)
 }
 
-fn attrs(e: &Element, pairs: &[(&str, &str)]) {
+pub(crate) fn attrs(e: &Element, pairs: &[(&str, &str)]) {
     for (name, value) in pairs {
         let _ = e.set_attribute(name, value);
     }
 }
 
-fn add(parent: &impl AsRef<Node>, child: &impl AsRef<Node>) {
+pub(crate) fn add(parent: &impl AsRef<Node>, child: &impl AsRef<Node>) {
     let _ = parent.as_ref().append_child(child.as_ref());
 }
 
@@ -212,6 +258,10 @@ fn on_click(shared: &Shared, event: &Event) {
         Some("save") => save(shared),
         Some("ask-yes") => answer(shared, true),
         Some("ask-no") => answer(shared, false),
+        Some("switch-off") => why::switch_off(shared),
+        Some("download-receipt") => {
+            let _ = crate::bridge::download_receipt(shared);
+        }
         _ => {}
     }
 }
@@ -315,19 +365,27 @@ pub(crate) fn sync(shared: &Shared) {
         return;
     };
     let ctx = state.ctx();
-    let needs_banner = needs_banner(&state.engine, &ctx);
+    let needs_banner = !state.engine.has_current_choices(&ctx);
     let config = state.engine.config();
     let lang = state.lang.as_str();
     let texts = Texts { config, lang };
     let t = |key: &str| texts.get(key);
-    let dir = if is_rtl(lang) { "rtl" } else { "ltr" };
+    let dir = dir(lang);
+    let gpc_notice = state.gpc && config.purposes.iter().any(|p| p.sale_or_share);
     let mut focus_open = false;
     if needs_banner {
         if let Some(open) = ui.open.take() {
             open.remove();
         }
         if ui.banner.is_none() {
-            ui.banner = banner(&doc, &texts, config.policy_url.as_deref(), lang, dir);
+            ui.banner = banner(
+                &doc,
+                &texts,
+                config.policy_url.as_deref(),
+                lang,
+                dir,
+                gpc_notice,
+            );
             if let Some(banner) = &ui.banner {
                 add(&root, banner);
             }
@@ -359,7 +417,7 @@ pub(crate) fn sync(shared: &Shared) {
                 {
                     if !input.disabled() {
                         let id = input.get_attribute("data-purpose").unwrap_or_default();
-                        input.set_checked(prefs.purposes.get(&id).is_some_and(|p| p.granted));
+                        input.set_checked(ticked(&state, &prefs, &id));
                     }
                 }
             }
@@ -382,33 +440,6 @@ fn conceal(banner: Option<&Element>, hidden: bool) {
     }
 }
 
-/// Whether to show the banner: some optional purpose has no choice, or one
-/// made under an older revision, or one that expired. A session grant that
-/// ended with its browser session does not bring the banner back (the
-/// shopper did choose; the site asks again in context, `ask()`).
-fn needs_banner(engine: &candor_core::Engine, ctx: &candor_core::Context<'_>) -> bool {
-    engine
-        .config()
-        .purposes
-        .iter()
-        .filter(|p| !p.required)
-        .any(|p| {
-            let request = candor_core::Request {
-                purpose: &p.id,
-                signals: &[],
-                channel: None,
-            };
-            let decision = engine.decide(&request, ctx);
-            match decision.reason {
-                Reason::NoChoice | Reason::Outdated => true,
-                Reason::Expired => {
-                    p.duration != Duration::Session || !decision.choice.is_some_and(|c| c.2)
-                }
-                _ => false,
-            }
-        })
-}
-
 /// The first layer: a non-modal `role="dialog"` fixed at the bottom.
 fn banner(
     doc: &Document,
@@ -416,6 +447,7 @@ fn banner(
     policy_url: Option<&str>,
     lang: &str,
     dir: &str,
+    gpc_notice: bool,
 ) -> Option<Element> {
     let t = |key: &str| texts.get(key);
     let banner = el(doc, "section", "banner")?;
@@ -440,6 +472,9 @@ fn banner(
     }
     add(&body, &title);
     add(&body, &para);
+    if gpc_notice {
+        add(&body, &text(doc, "p", "note gpc", t("noticeGpc"))?);
+    }
     let actions = el(doc, "div", "actions")?;
     for (action, key) in [
         ("accept-all", "acceptAll"),
@@ -480,6 +515,12 @@ pub(crate) fn show(shared: &Shared, opener: Option<HtmlElement>) {
     let Some(root) = ui.root.clone() else {
         return;
     };
+    if ui.why.take().is_some() {
+        // The "Why this?" panel makes way for the preferences.
+        if let Some(old) = ui.panel.take() {
+            old.remove();
+        }
+    }
     if ui.panel.is_some() {
         return;
     }
@@ -501,6 +542,56 @@ pub(crate) fn show(shared: &Shared, opener: Option<HtmlElement>) {
     focus_panel(shared);
 }
 
+/// Open the "Why this?" panel for `why`, or re-render it in place if it is
+/// open (after a switch-off). Focus moves in and returns where it was.
+pub(crate) fn present_why(shared: &Shared, why: WhyRequest) {
+    let Some(doc) = document() else {
+        return;
+    };
+    let Ok(state) = shared.state.try_borrow() else {
+        return;
+    };
+    let Ok(mut ui) = shared.ui.try_borrow_mut() else {
+        return;
+    };
+    let Some(root) = ui.root.clone() else {
+        return;
+    };
+    let Some(backdrop) = why::build(&doc, &state, &why, dir(&state.lang)) else {
+        return;
+    };
+    match ui.panel.take() {
+        Some(old) if ui.why.is_some() => {
+            let _ = root.replace_child(&backdrop, &old);
+        }
+        Some(old) => {
+            // Another panel is open: it makes way.
+            old.remove();
+            add(&root, &backdrop);
+        }
+        None => {
+            let host: Option<&JsValue> = ui.host.as_ref().map(AsRef::as_ref);
+            ui.opener = doc
+                .active_element()
+                .filter(|a| Some(AsRef::<JsValue>::as_ref(a)) != host)
+                .or_else(|| root.active_element())
+                .and_then(|a| a.dyn_into::<HtmlElement>().ok());
+            add(&root, &backdrop);
+        }
+    }
+    ui.panel = Some(backdrop);
+    ui.why = Some(why);
+    conceal(ui.banner.as_ref(), true);
+    drop(ui);
+    drop(state);
+    focus_panel(shared);
+}
+
+/// What the open "Why this?" panel explains.
+pub(crate) fn current_why(shared: &Shared) -> Option<WhyRequest> {
+    shared.ui.try_borrow().ok()?.why.clone()
+}
+
 fn panel(doc: &Document, state: &api::State) -> Option<Element> {
     let config = state.engine.config();
     let lang = state.lang.as_str();
@@ -508,7 +599,7 @@ fn panel(doc: &Document, state: &api::State) -> Option<Element> {
     let texts = Texts { config, lang };
     let t = |key: &str| texts.get(key);
     let prefs = state.engine.preferences(&state.ctx());
-    let dir = if is_rtl(lang) { "rtl" } else { "ltr" };
+    let dir = dir(lang);
 
     let backdrop = el(doc, "div", "backdrop")?;
     attrs(&backdrop, &[("lang", lang), ("dir", dir)]);
@@ -553,7 +644,7 @@ fn panel(doc: &Document, state: &api::State) -> Option<Element> {
             input.set_checked(true);
             input.set_disabled(true);
         } else {
-            input.set_checked(prefs.purposes.get(&purpose.id).is_some_and(|p| p.granted));
+            input.set_checked(ticked(state, &prefs, &purpose.id));
         }
         add(&label, &input);
         add(
@@ -587,11 +678,18 @@ fn panel(doc: &Document, state: &api::State) -> Option<Element> {
         }
         if purpose.sale_or_share {
             add(&item, &text(doc, "p", "note", t("saleOrShare"))?);
+            if state.gpc {
+                add(&item, &text(doc, "p", "note gpc", t("gpcNote"))?);
+            }
         }
         add(&list, &item);
     }
     add(&panel, &list);
     let actions = el(doc, "div", "actions")?;
+    add(
+        &actions,
+        &button(doc, "btn secondary", "download-receipt", t("download"))?,
+    );
     add(&actions, &button(doc, "btn", "save", t("save"))?);
     add(&panel, &actions);
     add(&backdrop, &panel);
@@ -608,6 +706,7 @@ pub(crate) fn hide(shared: &Shared) {
         let Some(backdrop) = ui.panel.take() else {
             return;
         };
+        ui.why = None;
         backdrop.remove();
         conceal(ui.banner.as_ref(), false);
         (ui.opener.take(), ui.open.clone())
@@ -651,7 +750,7 @@ pub(crate) fn ask(shared: &Shared, purpose: &str, resolve: js_sys::Function) {
                 ("aria-describedby", "candor-ask-text"),
                 ("tabindex", "-1"),
                 ("lang", lang),
-                ("dir", if is_rtl(lang) { "rtl" } else { "ltr" }),
+                ("dir", dir(lang)),
             ],
         );
         let title = text(&doc, "h2", "title", p.title.get(lang, default))?;

@@ -12,6 +12,9 @@
 //!   (CONTRACT §4), styled by an adopted stylesheet;
 //! - `store` — `localStorage` / `sessionStorage` through gloo-storage, with an
 //!   in-memory fallback when storage is blocked, full or corrupted.
+//! - `bridge` — the page integrations: Google Consent Mode v2, gated scripts
+//!   and embeds, purposes' cookies, reload on withdrawal, receipts out;
+//! - `why` — the "Why this?" panel of `candor.why(request)`.
 //!
 //! The public object sites use (`window.candor`, or what the npm package's
 //! `start()` resolves to) is built by the hand-written `js/facade.js`, which
@@ -29,7 +32,9 @@
 #![deny(missing_docs)]
 
 mod api;
+mod bridge;
 mod dialog;
 mod store;
+mod why;
 
 pub use api::Widget;
