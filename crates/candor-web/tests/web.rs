@@ -622,3 +622,86 @@ async fn ask_prompts_once_and_records_the_answer_with_method_ask() {
         assert!(find(r#"[data-action="ask-yes"]"#).is_none());
     }
 }
+
+// ---------------------------------------------------------------- issue 5
+
+/// `CONFIG` plus a Consent Mode map, mounted over fresh storage and
+/// connected with gtag's own `dataLayer.push(arguments)`.
+fn fresh_with_consent_mode() -> Widget {
+    local().clear().unwrap();
+    session().clear().unwrap();
+    if let Some(old) = window().document().unwrap().get_element_by_id("candor") {
+        old.remove();
+    }
+    let config = CONFIG.trim_end().trim_end_matches('}').to_string()
+        + r#", "googleConsentMode": { "ad_storage": ["ads"], "ad_user_data": ["ads"],
+            "ad_personalization": ["ads", "session-offers"], "analytics_storage": [],
+            "personalization_storage": ["session-offers"] } }"#;
+    let mut widget = Widget::new(&config).unwrap();
+    widget.mount();
+    Reflect::set(&window(), &"dataLayer".into(), &js_sys::Array::new()).unwrap();
+    let gtag = Function::new_no_args("window.dataLayer.push(arguments)");
+    widget.connect(gtag.into());
+    widget
+}
+
+/// `window.dataLayer` as JSON, each `arguments` object as an array.
+fn data_layer() -> Value {
+    let f = Function::new_no_args(
+        "return JSON.stringify(window.dataLayer.map((a) => Object.prototype.toString.call(a) === '[object Arguments]' ? Array.from(a) : 'not arguments'))",
+    );
+    serde_json::from_str(&f.call0(&JsValue::NULL).unwrap().as_string().unwrap()).unwrap()
+}
+
+fn consent(command: &str, ads: &str, offers_and_ads: &str, offers: &str) -> Value {
+    let mut states = serde_json::json!({
+        "ad_storage": ads, "ad_user_data": ads, "ad_personalization": offers_and_ads,
+        "analytics_storage": "denied", "functionality_storage": "denied",
+        "personalization_storage": offers, "security_storage": "granted"
+    });
+    if command == "default" {
+        states["wait_for_update"] = 500.into();
+    }
+    serde_json::json!(["consent", command, states])
+}
+
+#[wasm_bindgen_test]
+fn consent_mode_default_then_an_update_per_change() {
+    let widget = fresh_with_consent_mode();
+    let (d, g) = ("denied", "granted");
+    assert_eq!(
+        data_layer(),
+        serde_json::json!([consent("default", d, d, d), consent("update", d, d, d)])
+    );
+    widget.accept_all();
+    assert_eq!(data_layer()[2], consent("update", g, g, g));
+    assert!(widget.set("session-offers".into(), false.into()));
+    assert_eq!(data_layer()[3], consent("update", g, d, d));
+    widget.reject_all();
+    assert_eq!(data_layer()[4], consent("update", d, d, d));
+    assert_eq!(data_layer().as_array().unwrap().len(), 5);
+}
+
+#[wasm_bindgen_test]
+fn why_panel_explains_and_switches_off() {
+    let widget = fresh();
+    widget.accept_all();
+    widget.why(json_request(
+        r#"{"purpose":"session-offers","signals":["cart"]}"#,
+    ));
+    let panel = find(r#".why[role="dialog"]"#).expect("why panel");
+    assert_eq!(panel.get_attribute("aria-modal").as_deref(), Some("true"));
+    let text = panel.text_content().unwrap();
+    assert!(text.contains("you accepted all purposes"), "{text}");
+    assert!(text.contains("Data it uses: Items in your cart"), "{text}");
+    click(r#"[data-action="switch-off"]"#);
+    assert_eq!(reason(&widget, "session-offers"), "refused");
+    assert_eq!(
+        prefs(&widget)["purposes"]["session-offers"]["method"],
+        "preferences"
+    );
+    assert_eq!(count(r#"[data-action="switch-off"]"#), 0);
+    assert_eq!(count(".why"), 1);
+    widget.hide();
+    assert_eq!(count(".why"), 0);
+}
