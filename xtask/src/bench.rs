@@ -281,7 +281,7 @@ pub fn bench(root: &Path, o: &Options) -> Result<()> {
         },
     )?;
     println!(
-        "    serving bench/pages, dist/candor and the anchors at {}",
+        "    serving bench/pages, the dist/candor snapshot and the anchors at {}",
         server.url()
     );
     let mut cmd = Command::new("node");
