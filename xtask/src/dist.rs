@@ -244,14 +244,15 @@ pub fn build(root: &Path) -> Result<Vec<FileSize>> {
             installed.unwrap_or_default().trim()
         ));
     }
-    let wasm_opt = root
-        .join(ensure::TOOLS_DIR)
-        .join("node_modules/.bin/wasm-opt");
-    if !wasm_opt.is_file() {
-        return Err(format!(
-            "{} is missing: run `cargo xtask setup` (it installs Binaryen from npm)",
-            rel(root, &wasm_opt)
-        ));
+    let tools = root.join(ensure::TOOLS_DIR).join("node_modules/.bin");
+    let (wasm_opt, esbuild) = (tools.join("wasm-opt"), tools.join("esbuild"));
+    for (tool, what) in [(&wasm_opt, "Binaryen"), (&esbuild, "esbuild")] {
+        if !tool.is_file() {
+            return Err(format!(
+                "{} is missing: run `cargo xtask setup` (it installs {what} from npm)",
+                rel(root, tool)
+            ));
+        }
     }
     for tool in ["brotli", "gzip", "node"] {
         if which(tool).is_none() {
@@ -304,12 +305,15 @@ pub fn build(root: &Path) -> Result<Vec<FileSize>> {
     let glue = read(&bindgen_out.join(&glue_file))?;
     fs::write(candor_dir.join(&glue_file), strip_doc_comments(&glue))
         .context("writing the JS glue")?;
+    println!("    minifying the JS glue (esbuild --minify)");
+    minify(&esbuild, &candor_dir.join(&glue_file), true)?;
 
     println!("    assembling dist/candor/candor.js (facade.js + script.js in one IIFE)");
     let facade = read(&js.join("facade.js"))?;
     let script = read(&js.join("script.js"))?;
     let candor_js = candor_dir.join("candor.js");
     fs::write(&candor_js, assemble_script(&facade, &script)?).context("writing candor.js")?;
+    minify(&esbuild, &candor_js, false)?;
     run(Command::new("node").arg("--check").arg(&candor_js))
         .map_err(|e| format!("candor.js is not valid JavaScript: {e}"))?;
     for css in list(&js, "css")? {
@@ -344,6 +348,20 @@ pub fn build(root: &Path) -> Result<Vec<FileSize>> {
         started.elapsed().as_secs_f64()
     );
     Ok(sizes)
+}
+
+/// Minify a JS file in place with esbuild (whitespace, identifiers,
+/// syntax; no transpiling): `module` for an ES module, else a classic script.
+fn minify(esbuild: &Path, file: &Path, module: bool) -> Result<()> {
+    let mut cmd = Command::new(esbuild);
+    cmd.arg(file)
+        .args(["--minify", "--legal-comments=none", "--log-level=warning"])
+        .arg(format!("--outfile={}", file.display()))
+        .arg("--allow-overwrite");
+    if module {
+        cmd.arg("--format=esm");
+    }
+    run(&mut cmd)
 }
 
 fn measure(path: &Path, name: &str) -> Result<FileSize> {
