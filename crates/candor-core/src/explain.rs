@@ -52,8 +52,15 @@ pub fn date(ms: u64) -> String {
     out
 }
 
-/// Replace `{key}` placeholders in `template`.
-fn fill(template: &str, vars: &[(&str, &str)]) -> String {
+/// Replace `{key}` placeholders in `template` (unknown ones are kept).
+/// The widget uses it for its own texts too: one small scanner instead of
+/// `str::replace`, which links core's two-way substring searcher.
+///
+/// ```
+/// use candor_core::explain::fill;
+/// assert_eq!(fill("Lasts {n} days. {x}", &[("n", "30")]), "Lasts 30 days. {x}");
+/// ```
+pub fn fill(template: &str, vars: &[(&str, &str)]) -> String {
     let mut out = String::with_capacity(template.len() + 32);
     let mut rest = template;
     while let Some(open) = rest.find('{') {

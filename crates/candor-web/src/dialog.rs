@@ -23,7 +23,9 @@
 
 use std::rc::{Rc, Weak};
 
+use candor_core::explain::fill;
 use candor_core::i18n::{is_rtl, ui_text};
+use candor_core::json::u64_text;
 use candor_core::{Duration, Method};
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
@@ -672,7 +674,7 @@ fn panel(doc: &Document, state: &api::State) -> Option<Element> {
         if !purpose.required {
             let lasts = match purpose.duration {
                 Duration::Session => t("lastsSession").to_owned(),
-                Duration::Days(n) => t("lastsDays").replace("{n}", &n.to_string()),
+                Duration::Days(n) => fill(t("lastsDays"), &[("n", &u64_text(u64::from(n)))]),
             };
             add(&item, &text(doc, "p", "meta", &lasts)?);
         }
@@ -771,7 +773,7 @@ pub(crate) fn ask(shared: &Shared, purpose: &str, resolve: js_sys::Function) {
         }
         let lasts = match p.duration {
             Duration::Session => t("lastsSession").to_owned(),
-            Duration::Days(n) => t("lastsDays").replace("{n}", &n.to_string()),
+            Duration::Days(n) => fill(t("lastsDays"), &[("n", &u64_text(u64::from(n)))]),
         };
         add(&prompt, &text(&doc, "p", "meta", &lasts)?);
         let actions = el(&doc, "div", "actions")?;

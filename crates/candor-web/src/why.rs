@@ -122,9 +122,8 @@ pub(crate) fn build(doc: &Document, state: &State, why: &WhyRequest, dir: &str) 
                 Some(choice) => {
                     granted = choice.granted;
                     let state = t(if choice.granted { "on" } else { "off" });
-                    t("whyChoice")
-                        .replace("{state}", state)
-                        .replace("{date}", &candor_core::explain::date(choice.at))
+                    let date = candor_core::explain::date(choice.at);
+                    candor_core::explain::fill(t("whyChoice"), &[("state", state), ("date", &date)])
                 }
                 None => t("whyNoChoice").to_owned(),
             }
