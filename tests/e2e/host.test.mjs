@@ -11,6 +11,13 @@ import { afterEach, test } from "node:test";
 import { action, banner, candorReady, url, useBrowser } from "./lib/browser.mjs";
 
 const b = useBrowser();
+
+/** A fresh context and page, with room for a loaded machine (30 s waits). */
+async function openContext(options) {
+  const opened = await b.open(options);
+  opened.context.setDefaultTimeout(30_000);
+  return opened;
+}
 afterEach(() => b.closeAll());
 
 const CSP_BASE_URL = process.env.CANDOR_CSP_BASE_URL?.replace(/\/$/, "");
@@ -75,7 +82,7 @@ async function checkBanner(page) {
 }
 
 test("aggressive global CSS and a full-screen layer at z-index 2147483647 cannot hide, shrink or cover the banner", async () => {
-  const { page } = await b.open();
+  const { page } = await openContext();
   await page.goto(url(HOST));
   await candorReady(page);
   await checkBanner(page);
@@ -83,7 +90,7 @@ test("aggressive global CSS and a full-screen layer at z-index 2147483647 cannot
 });
 
 test("the same under the strict CSP, with no violation", { skip: !CSP_BASE_URL && "CANDOR_CSP_BASE_URL not set" }, async () => {
-  const { context, page } = await b.open();
+  const { context, page } = await openContext();
   await context.addInitScript(() => {
     window.cspViolations = [];
     document.addEventListener("securitypolicyviolation", (e) => window.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));

@@ -15,6 +15,13 @@ import { afterEach, describe, test } from "node:test";
 import { HERE, action, banner, panel, url, useBrowser } from "./lib/browser.mjs";
 
 const b = useBrowser();
+
+/** A fresh context and page, with room for a loaded machine (30 s waits). */
+async function openContext(options) {
+  const opened = await b.open(options);
+  opened.context.setDefaultTimeout(30_000);
+  return opened;
+}
 afterEach(() => b.closeAll());
 
 const PAGE = "/fixtures/hostile/page.html";
@@ -23,7 +30,7 @@ const OPTIONAL = SHOP_CONFIG.purposes.filter((p) => !p.required).map((p) => p.id
 
 /** Open a context whose origin storage holds `local` / `session` values first. */
 async function openSeeded({ local = {}, session = {} } = {}) {
-  const { context, page } = await b.open();
+  const { context, page } = await openContext();
   await page.goto(url("/fixtures/hostile/blank.html"));
   await page.evaluate(
     ([l, s]) => {
@@ -35,7 +42,7 @@ async function openSeeded({ local = {}, session = {} } = {}) {
   return { context, page };
 }
 
-/** `ready`'s outcome: { ok: true } or { error: message }, within 10 s. */
+/** `ready`'s outcome: { ok: true } or { error: message }, within 30 s. */
 async function settle(page) {
   await page.waitForFunction(() => Boolean(window.candor && typeof window.candor.allows === "function"));
   return page.evaluate(() =>
@@ -44,7 +51,7 @@ async function settle(page) {
         () => ({ ok: true }),
         (e) => ({ error: String(e && e.message) }),
       ),
-      new Promise((resolve) => setTimeout(() => resolve({ error: "ready never settled" }), 10_000)),
+      new Promise((resolve) => setTimeout(() => resolve({ error: "ready never settled" }), 30_000)),
     ]),
   );
 }
@@ -78,7 +85,7 @@ function storage(page) {
 
 /** A valid record, as the widget writes it, made by a real Reject all. */
 async function validRecord() {
-  const { page } = await b.open();
+  const { page } = await openContext();
   await page.goto(url(PAGE));
   assert.deepEqual(await settle(page), { ok: true });
   await page.evaluate(() => window.candor.rejectAll());
@@ -133,7 +140,7 @@ describe("hostile stored values", () => {
   }
 
   test("a garbage ledger does not reset the cap of the page that counted", async () => {
-    const { page } = await b.open();
+    const { page } = await openContext();
     await page.goto(url(PAGE));
     await settle(page);
     await page.evaluate(() => window.candor.set("email-deals", true));
@@ -164,7 +171,7 @@ describe("hostile configs", () => {
     }
     for (const s of config.signals) s.label = `${s.id} ${XSS_IMG}`;
     config.translations = { en: { acceptAll: `Accept ${XSS_IMG}`, bannerText: `Hello ${XSS_SCRIPT}` } };
-    const { page } = await b.open();
+    const { page } = await openContext();
     await routeConfig(page, JSON.stringify(config));
     await page.goto(url(PAGE));
     assert.deepEqual(await settle(page), { ok: true });
@@ -206,7 +213,7 @@ describe("hostile configs", () => {
   ];
   for (const [name, body, message] of BAD_CONFIGS) {
     test(`config ${name}: ready rejects with a clear message, the page keeps working`, async () => {
-      const { page } = await b.open();
+      const { page } = await openContext();
       const warnings = [];
       page.on("console", (m) => m.type() === "warning" && warnings.push(m.text()));
       await routeConfig(page, body);
@@ -229,7 +236,7 @@ describe("hostile configs", () => {
 
 describe("hostile requests", () => {
   test("wrong types, huge strings, frozen and proxy objects never throw; malformed ones are denied", async () => {
-    const { page } = await b.open();
+    const { page } = await openContext();
     await page.goto(url(PAGE));
     assert.deepEqual(await settle(page), { ok: true });
     await page.evaluate(() => window.candor.acceptAll());
@@ -347,7 +354,7 @@ describe("clocks that jump", () => {
     ["400 days forwards (the choice expired)", 400 * 24 * HOUR, false],
   ]) {
     test(`clock ${name}: allowed = ${expected}`, async () => {
-      const { context, page } = await b.open();
+      const { context, page } = await openContext();
       await page.goto(url(PAGE));
       await settle(page);
       await page.evaluate(() => window.candor.acceptAll());
@@ -380,7 +387,7 @@ describe("clocks that jump", () => {
     ["the last JS date (year 275760)", 8.64e15],
   ]) {
     test(`Date.now() returning ${name}: no error, nothing allowed before a choice, a choice survives a reload`, async () => {
-      const { context, page } = await b.open();
+      const { context, page } = await openContext();
       await withClock(context, value);
       await page.goto(url(PAGE));
       assert.deepEqual(await settle(page), { ok: true });
@@ -400,7 +407,7 @@ describe("clocks that jump", () => {
 
 describe("loading failures", () => {
   test("the script included three times: one widget, one banner, no error", async () => {
-    const { page } = await b.open();
+    const { page } = await openContext();
     await page.goto(url("/fixtures/hostile/twice.html"));
     assert.deepEqual(await settle(page), { ok: true });
     await banner(page).waitFor({ state: "visible" });
@@ -424,7 +431,7 @@ describe("loading failures", () => {
   for (const [name, pattern, response] of FAILURES) {
     test(`${name}: the API exists, answers "not allowed", ready rejects clearly, the page works, the record is kept`, async () => {
       const record = await validRecord();
-      const { page } = await b.open();
+      const { page } = await openContext();
       await page.goto(url("/fixtures/hostile/blank.html"));
       await page.evaluate((r) => localStorage.setItem("candor", r), record);
       // This context's storage is its own: seed it with a real record, then break the widget.

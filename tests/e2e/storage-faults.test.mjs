@@ -13,6 +13,13 @@ const PAGE = "/fixtures/hostile/page.html";
 
 const b = useBrowser();
 
+/** A fresh context and page, with room for a loaded machine (30 s waits). */
+async function openContext(options) {
+  const opened = await b.open(options);
+  opened.context.setDefaultTimeout(30_000);
+  return opened;
+}
+
 /** Collects uncaught page errors of a page not opened by `b.open()`. */
 function tracked(page) {
   page.errors = [];
@@ -62,7 +69,7 @@ function candorWarnings(page) {
 
 for (const mode of ["all", "write", "full", "blocked"]) {
   test(`localStorage ${mode === "all" ? "throwing on every call" : mode === "write" ? "throwing on writes" : mode === "full" ? "full (QuotaExceededError)" : "blocked (window.localStorage throws)"}: in memory, one warning, persists again after recovery`, async () => {
-    const { context, page } = await b.open();
+    const { context, page } = await openContext();
     const warnings = candorWarnings(page);
     await fault(page, mode);
     await visit(page, PAGE);
@@ -100,7 +107,7 @@ for (const mode of ["all", "write", "full", "blocked"]) {
 
 for (const mode of ["write", "full"]) {
   test(`a failed write (${mode}) never replaces an earlier valid choice`, async () => {
-    const { context, page } = await b.open();
+    const { context, page } = await openContext();
     await visit(page, PAGE);
     await action(page, "reject-all").click();
     const before = await page.evaluate(() => localStorage.getItem("candor"));

@@ -19,6 +19,13 @@ import { useBrowser, visit } from "./lib/browser.mjs";
 
 const b = useBrowser();
 
+/** A fresh context and page, with room for a loaded machine (30 s waits). */
+async function openContext(options) {
+  const opened = await b.open(options);
+  opened.context.setDefaultTimeout(30_000);
+  return opened;
+}
+
 /** Collects uncaught page errors of a page not opened by `b.open()`. */
 function tracked(page) {
   page.errors = [];
@@ -68,7 +75,7 @@ for (const [kind, open] of [
   ["tabs opened from the shop", openedTabs],
 ]) {
   test(`${kind}: choices made at the same time end as one record in every tab`, async () => {
-    const { context, page } = await b.open();
+    const { context, page } = await openContext();
     await visit(page, "/");
     const pages = await open(context, page);
     await Promise.all([
@@ -100,7 +107,7 @@ for (const [kind, open] of [
 }
 
 test(`tabs opened from the shop: ${TABS} tabs recording at once on a 2-per-week channel → exactly 2 allowed, 2 counted`, async () => {
-  const { context, page } = await b.open();
+  const { context, page } = await openContext();
   await visit(page, "/");
   await page.evaluate(() => window.candor.set("email-deals", true));
   const pages = await openedTabs(context, page);
@@ -116,7 +123,7 @@ test(`tabs opened from the shop: ${TABS} tabs recording at once on a 2-per-week 
 });
 
 test(`independent tabs: ${TABS} tabs recording at once → the ledger stays valid and agreed, no count is lost, and the cap then holds everywhere`, async () => {
-  const { context, page } = await b.open();
+  const { context, page } = await openContext();
   await visit(page, "/");
   await page.evaluate(() => window.candor.set("email-deals", true));
   const pages = await independentTabs(context, page);
@@ -138,7 +145,7 @@ test(`independent tabs: ${TABS} tabs recording at once → the ledger stays vali
 });
 
 test("a write lost to another tab's racing write is merged back", async () => {
-  const { context, page } = await b.open();
+  const { context, page } = await openContext();
   await visit(page, "/");
   await page.evaluate(() => window.candor.set("email-deals", true));
   const other = tracked(await context.newPage());
