@@ -8,7 +8,7 @@
 // CANDOR_CSP_BASE_URL is set.
 import assert from "node:assert/strict";
 import { afterEach, test } from "node:test";
-import { action, banner, candorReady, url, useBrowser } from "./lib/browser.mjs";
+import { PHONE, action, banner, candorReady, url, useBrowser } from "./lib/browser.mjs";
 
 const b = useBrowser();
 
@@ -83,6 +83,14 @@ async function checkBanner(page) {
 
 test("aggressive global CSS and a full-screen layer at z-index 2147483647 cannot hide, shrink or cover the banner", async () => {
   const { page } = await openContext();
+  await page.goto(url(HOST));
+  await candorReady(page);
+  await checkBanner(page);
+  assert.deepEqual(page.errors.map(String), []);
+});
+
+test("the same on a 360px phone", async () => {
+  const { page } = await openContext({ viewport: PHONE });
   await page.goto(url(HOST));
   await candorReady(page);
   await checkBanner(page);
