@@ -41,18 +41,38 @@ function candorConsentDefault(text) {
   }
 }
 
+// The wasm, compiled while it downloads. With `compileStreaming` the
+// compile does not wait for the glue; without it (or when the server sends
+// the wasm with another MIME type) the glue fetches and instantiates it
+// itself, falling back to a buffer. Resolves to what the glue's init takes.
+function candorWasm(url) {
+  if (typeof WebAssembly.compileStreaming !== "function") return Promise.resolve(url);
+  const request = fetch(url, { credentials: "same-origin" });
+  return WebAssembly.compileStreaming(request).catch(() => url);
+}
+
+// The config, the glue and the wasm are fetched side by side (one round
+// trip after candor.js, not three); the widget renders once all are there.
 async function candorBoot(controls, script) {
   const base = script && script.src ? script.src : document.baseURI;
-  const configText = await candorConfigText(script);
-  candorConsentDefault(configText);
-  let glue;
+  const config = candorConfigText(script).then((text) => {
+    candorConsentDefault(text);
+    return text;
+  });
+  const wasm = candorWasm(new URL("candor_web_bg.wasm", base));
+  const glue = import(new URL("candor_web.js", base).href).then((g) =>
+    wasm.then((module) => g.default({ module_or_path: module })).then(() => g),
+  );
+  // Whichever fails first, the other rejection is not left unhandled.
+  glue.catch(() => {});
+  const configText = await config;
+  let loaded;
   try {
-    glue = await import(new URL("candor_web.js", base).href);
-    await glue.default({ module_or_path: new URL("candor_web_bg.wasm", base) });
+    loaded = await glue;
   } catch (e) {
     throw new Error("Candor: could not load candor_web.js / candor_web_bg.wasm next to candor.js: " + (e && e.message));
   }
-  return candorLaunch(controls, glue.Widget, configText);
+  return candorLaunch(controls, loaded.Widget, configText);
 }
 
 // A second include does nothing. (`window.candor` may also be the
