@@ -37,9 +37,10 @@ use web_sys::{
 use crate::api::{self, Shared};
 use crate::why::{self, WhyRequest};
 
-/// The widget's stylesheet, adopted by the shadow root (no inline styles, so a
-/// strict CSP without `'unsafe-inline'` works).
-const CSS: &str = include_str!("style.css");
+/// The widget's stylesheet (`style.css`, minified at compile time), adopted
+/// by the shadow root (no inline styles, so a strict CSP without
+/// `'unsafe-inline'` works).
+use crate::css::CSS;
 /// What Tab moves through inside the panel.
 const FOCUSABLE: &str = "button,input:not([disabled]),a[href]";
 

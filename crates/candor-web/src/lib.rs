@@ -33,6 +33,7 @@
 
 mod api;
 mod bridge;
+mod css;
 mod dialog;
 mod store;
 mod why;
