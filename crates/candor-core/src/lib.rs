@@ -72,6 +72,8 @@
 //!   (anything odd means "no choices").
 //! - **Receipts** ([`receipt`]): proof of consent with a SHA-256 of the texts
 //!   shown.
+//! - **Snapshots** ([`snapshot`]): every purpose's `allows()` answer ahead
+//!   of time, and until when it holds.
 //!
 //! # State
 //!
@@ -95,6 +97,7 @@ pub mod i18n;
 pub mod json;
 pub mod ledger;
 pub mod receipt;
+pub mod snapshot;
 pub mod stored;
 
 pub use choices::{Choice, Choices, Method};
@@ -106,3 +109,4 @@ pub use decide::{decide, Context, Decision, Reason, Request};
 pub use engine::{Engine, Preferences, Report};
 pub use ledger::Ledger;
 pub use receipt::Receipt;
+pub use snapshot::Snapshot;

@@ -33,6 +33,13 @@ function candorMessage(error) {
 export function createCandor() {
   let widget = null;
   let warned = false;
+  // allows() answers, memoized: purpose id → true for every purpose the
+  // widget allows now (Widget.snapshot, Rust's decide), refreshed after
+  // every change, when an answer may change by time alone (a grant or
+  // refusal expiring, a future-dated choice becoming trusted) and when the
+  // page becomes visible again (background timers are throttled).
+  let allowed = new Map();
+  let refreshTimer = 0;
   const subscribers = [];
   let resolveReady;
   let rejectReady;
@@ -59,7 +66,28 @@ export function createCandor() {
     }
     return fallback();
   }
+  function refresh() {
+    if (!widget) return;
+    clearTimeout(refreshTimer);
+    refreshTimer = 0;
+    let next = new Map();
+    try {
+      const snapshot = JSON.parse(widget.snapshot());
+      for (const id of snapshot.allowed) next.set(id, true);
+      const wait = snapshot.refreshIn;
+      // setTimeout fires at once past 2^31-1 ms; at least a frame apart.
+      if (typeof wait === "number") refreshTimer = setTimeout(refresh, Math.min(Math.max(wait, 16), 2147483647));
+    } catch (e) {
+      next = new Map();
+      warn(e);
+    }
+    allowed = next;
+  }
+  function onVisible() {
+    if (document.visibilityState !== "hidden") refresh();
+  }
   function emit(json) {
+    refresh();
     let preferences;
     try {
       preferences = JSON.parse(json);
@@ -82,7 +110,7 @@ export function createCandor() {
 
   const candor = Object.freeze({
     ready,
-    allows: (purpose) => call(() => false, (w) => w.allows(purpose) === true),
+    allows: (purpose) => typeof purpose === "string" && allowed.get(purpose) === true,
     decide: (request) => call(() => candorDenied(request), (w) => JSON.parse(w.decide(request))),
     record: (request) => call(() => candorDenied(request), (w) => JSON.parse(w.record(request))),
     explain: (request) => call(() => CANDOR_NOT_READY, (w) => w.explain(request)),
@@ -112,7 +140,10 @@ export function createCandor() {
 
   function attach(w) {
     widget = w;
+    refresh();
     try {
+      document.addEventListener("visibilitychange", onVisible);
+      window.addEventListener("pageshow", onVisible);
       w.setListener(emit);
       w.connect(candorGtag);
     } catch (e) {

@@ -179,6 +179,19 @@ impl Widget {
         }
     }
 
+    /// Every purpose's [`allows`](Widget::allows) answer now, and when to
+    /// ask again, as JSON text: `{"allowed":["<id>",…],"refreshIn":<ms>}`
+    /// (`refreshIn` absent when only a change can alter the answers; see
+    /// [`candor_core::Snapshot`]). The facade keeps it to answer `allows()`
+    /// without calling into wasm, and takes a new one after every change.
+    pub fn snapshot(&self) -> String {
+        self.shared
+            .state
+            .try_borrow()
+            .map(|s| s.engine.allowed_snapshot(&s.ctx()).to_json(&s.engine))
+            .unwrap_or_else(|_| r#"{"allowed":[],"refreshIn":0}"#.into())
+    }
+
     /// The decision of CONTRACT §2, as JSON text.
     pub fn decide(&self, request: JsValue) -> String {
         report(&self.shared, &request, false).0
