@@ -2,7 +2,8 @@
 //!
 //! Persistent choices and the frequency ledger live in `localStorage`, session
 //! grants and the session id in `sessionStorage`, both reached through
-//! web-sys handles. Storage can be blocked (it throws in some
+//! gloo-storage's raw handles (after a web-sys probe: `raw()` throws when
+//! storage is blocked). Storage can be blocked (it throws in some
 //! private modes and sandboxed iframes), full (`setItem` throws) or hold
 //! garbage; none of that may break the page. Whatever cannot be read or
 //! written is kept in memory for this page, and the console is warned once.
@@ -129,10 +130,21 @@ impl Store {
 
 /// `window.localStorage` / `window.sessionStorage`, or `None` where reading
 /// it throws (blocked storage) or it is missing.
+///
+/// gloo-storage's `raw()` throws when storage is blocked, so the storage is
+/// probed through web-sys first and gloo's handle is taken only once the
+/// probe says it is there.
 fn probe(area: Area) -> Option<web_sys::Storage> {
+    use gloo_storage::Storage as _;
     let window = web_sys::window()?;
     match area {
-        Area::Local => window.local_storage().ok().flatten(),
-        Area::Session => window.session_storage().ok().flatten(),
+        Area::Local => {
+            window.local_storage().ok().flatten()?;
+            Some(gloo_storage::LocalStorage::raw())
+        }
+        Area::Session => {
+            window.session_storage().ok().flatten()?;
+            Some(gloo_storage::SessionStorage::raw())
+        }
     }
 }
