@@ -89,7 +89,7 @@ const STEPS: &[Step] = &[
     Step { id: Id::XtaskTests, group: Group::Core, browser: false, name: "xtask tests",
         what: "the task runner's own tests (cargo test -p xtask)" },
     Step { id: Id::CoreWasm, group: Group::Core, browser: false, name: "core builds for wasm",
-        what: "cargo check -p candor-core --target wasm32-unknown-unknown" },
+        what: "cargo check -p candor-core --target wasm32-unknown-unknown, and its docs build without warnings" },
     Step { id: Id::WebBrowser, group: Group::Web, browser: true, name: "widget browser tests",
         what: "candor-web's wasm-bindgen tests in headless Chromium (wasm-pack test --headless --chrome)" },
     Step { id: Id::Build, group: Group::Build, browser: false, name: "build",
@@ -292,16 +292,20 @@ fn run_step(id: Id, ctx: &mut Ctx, plan: &[&Step]) -> Result<Outcome> {
             run(&mut cmd)?;
         }
         Id::XtaskTests => run(&mut cargo(root, &["test", "-p", "xtask"]))?,
-        Id::CoreWasm => run(&mut cargo(
-            root,
-            &[
-                "check",
-                "-p",
-                "candor-core",
-                "--target",
-                "wasm32-unknown-unknown",
-            ],
-        ))?,
+        Id::CoreWasm => {
+            run(&mut cargo(
+                root,
+                &[
+                    "check",
+                    "-p",
+                    "candor-core",
+                    "--target",
+                    "wasm32-unknown-unknown",
+                ],
+            ))?;
+            run(cargo(root, &["doc", "--no-deps", "-p", "candor-core"])
+                .env("RUSTDOCFLAGS", "-D warnings"))?
+        }
         Id::WebBrowser => web_browser_tests(root)?,
         Id::Build => ctx.sizes = Some(dist::build(root)?),
         Id::Budget => {

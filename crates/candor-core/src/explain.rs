@@ -4,7 +4,7 @@
 //! Each rule row has a template under the key `why-<reason>` (plus
 //! `why-unknown-channel`, `why-expired-session`, `why-refused-all`,
 //! `why-granted-all` and `why-frequency-cap-one` for finer cases), looked up
-//! with [`ui_text`](crate::i18n::ui_text): the site's `translations` first,
+//! with [`ui_text`]: the site's `translations` first,
 //! then the built-in tables (English, French, German, Spanish), then the
 //! default language. Placeholders: `{title}` (purpose title, or the requested
 //! purpose id when unknown), `{date}` (UTC `YYYY-MM-DD` of the choice),
