@@ -12,7 +12,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use candor_core::{Config, Context, Decision, Engine, Method, Reason, Request};
+use candor_core::{Config, Context, Decision, Engine, Method, Request};
 use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -49,6 +49,16 @@ impl State {
             session: &self.session,
             gpc: self.gpc,
         }
+    }
+
+    /// The engine, to change it, with the context of a call made now.
+    pub(crate) fn engine_mut(&mut self) -> (&mut Engine, Context<'_>) {
+        let ctx = Context {
+            now: now(),
+            session: &self.session,
+            gpc: self.gpc,
+        };
+        (&mut self.engine, ctx)
     }
 }
 
@@ -160,26 +170,7 @@ impl Widget {
         }
     }
 
-    /// `decide({purpose}).allowed`; anything but a sane string is `false`.
-    pub fn allows(&self, purpose: JsValue) -> bool {
-        match purpose.as_string() {
-            Some(purpose) if purpose.len() <= MAX_ID => {
-                let request = Request {
-                    purpose: &purpose,
-                    signals: &[],
-                    channel: None,
-                };
-                self.shared
-                    .state
-                    .try_borrow()
-                    .map(|s| s.engine.decide(&request, &s.ctx()).allowed)
-                    .unwrap_or(false)
-            }
-            _ => false,
-        }
-    }
-
-    /// Every purpose's [`allows`](Widget::allows) answer now, and when to
+    /// Every purpose's `decide({purpose}).allowed` answer now, and when to
     /// ask again, as JSON text: `{"allowed":["<id>",…],"refreshIn":<ms>}`
     /// (`refreshIn` absent when only a change can alter the answers; see
     /// [`candor_core::Snapshot`]). The facade keeps it to answer `allows()`
@@ -266,9 +257,9 @@ impl Widget {
     /// Contextual ask: resolves `true` at once if the purpose is already
     /// allowed, else shows a small non-blocking prompt (Yes / No) and
     /// resolves with the answer, recorded with method `ask`. Unknown or
-    /// required purposes resolve with [`allows`](Widget::allows) at once.
+    /// required purposes resolve at once with whether they are allowed.
     pub fn ask(&self, purpose: JsValue) -> js_sys::Promise {
-        let allowed = self.allows(purpose.clone());
+        let allowed = allows(&self.shared, &purpose);
         let known = short_string(&purpose).filter(|id| {
             self.shared
                 .state
@@ -297,6 +288,27 @@ impl Widget {
     /// `function () { dataLayer.push(arguments) }`.
     pub fn connect(&self, gtag: JsValue) {
         crate::bridge::start(&self.shared, gtag);
+    }
+}
+
+/// `decide({purpose}).allowed`; anything but a sane string is `false`. The
+/// site's `allows()` is answered by the facade from [`Widget::snapshot`];
+/// this serves `ask`.
+fn allows(shared: &Shared, purpose: &JsValue) -> bool {
+    match purpose.as_string() {
+        Some(purpose) if purpose.len() <= MAX_ID => {
+            let request = Request {
+                purpose: &purpose,
+                signals: &[],
+                channel: None,
+            };
+            shared
+                .state
+                .try_borrow()
+                .map(|s| s.engine.decide(&request, &s.ctx()).allowed)
+                .unwrap_or(false)
+        }
+        _ => false,
     }
 }
 
@@ -451,17 +463,7 @@ fn notify(shared: &Shared) {
 /// Accept (`true`) or reject (`false`) every non-required purpose.
 pub(crate) fn accept_all(shared: &Shared, granted: bool) {
     if let Ok(mut state) = shared.state.try_borrow_mut() {
-        let State {
-            engine,
-            session,
-            gpc,
-            ..
-        } = &mut *state;
-        let ctx = Context {
-            now: now(),
-            session,
-            gpc: *gpc,
-        };
+        let (engine, ctx) = state.engine_mut();
         if granted {
             engine.accept_all(&ctx);
         } else {
@@ -477,17 +479,7 @@ pub(crate) fn accept_all(shared: &Shared, granted: bool) {
 pub(crate) fn choose(shared: &Shared, choices: &[(String, bool)], method: Method) -> bool {
     let mut all = true;
     if let Ok(mut state) = shared.state.try_borrow_mut() {
-        let State {
-            engine,
-            session,
-            gpc,
-            ..
-        } = &mut *state;
-        let ctx = Context {
-            now: now(),
-            session,
-            gpc: *gpc,
-        };
+        let (engine, ctx) = state.engine_mut();
         for (purpose, granted) in choices {
             all &= engine.set(purpose, *granted, method, &ctx).is_ok();
         }
@@ -577,36 +569,17 @@ fn report(shared: &Shared, request: &JsValue, record: bool) -> (String, String) 
         channel,
     };
     let decision = if owned.is_err() {
-        Decision {
-            allowed: false,
-            reason: Reason::Invalid,
-            retry_after: None,
-            purpose: None,
-            choice: None,
-            signal: None,
-            channel: None,
-        }
+        Decision::invalid()
     } else if record {
-        // Other tabs count too: start from the stored ledger, unless it is
-        // unreadable (then keep what this page knows: fail closed).
-        // Merged with what this page counted: a write racing another tab's
-        // may have replaced ours. An unreadable stored ledger leaves ours.
+        // Other tabs count too: start from the stored ledger, merged with
+        // what this page counted (a write racing another tab's may have
+        // replaced ours; an unreadable stored ledger leaves ours: fail closed).
         let mine = state.engine.ledger().clone();
         if let Some(stored) = shared.store.get(Area::Local, LEDGER) {
             let _ = state.engine.load_ledger(Some(&stored));
             state.engine.merge_ledger(&mine);
         }
-        let State {
-            engine,
-            session,
-            gpc,
-            ..
-        } = &mut *state;
-        let ctx = Context {
-            now: now(),
-            session,
-            gpc: *gpc,
-        };
+        let (engine, ctx) = state.engine_mut();
         let decision = engine.record(&request, &ctx);
         if decision.allowed && channel.is_some() {
             let after = engine.encode_ledger();
