@@ -13,7 +13,7 @@ use std::process::Command;
 
 use crate::ensure;
 use crate::serve::{self, Mounts};
-use crate::util::{capture, rel, run, Context, Result};
+use crate::util::{capture, json_string, rel, run, Context, Result};
 
 /// `cargo xtask bench` options.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -141,20 +141,6 @@ fn ns_per(unit: &str) -> Option<f64> {
         "s" => Some(1e9),
         _ => None,
     }
-}
-
-fn json_string(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// The JSON `bench/run.mjs` merges into its report.

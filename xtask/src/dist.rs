@@ -14,7 +14,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use crate::ensure;
-use crate::util::{capture, rel, run, which, Context, Result};
+use crate::util::{capture, json_string, rel, run, which, Context, Result};
 
 /// The script-tag download budget: total gzip bytes of every file a site
 /// fetches for `<script src=".../candor.js">` (JS + wasm + CSS).
@@ -217,20 +217,6 @@ pub fn sizes_json(sizes: &[FileSize], budget_gzip: u64) -> String {
         sum(|s| s.brotli),
         budget_gzip
     )
-}
-
-fn json_string(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// Where the JS sources are read from: `CANDOR_JS_DIR` (for trying the
