@@ -2,7 +2,7 @@
 // violations in the banner and the panel, at desktop and phone sizes.
 import assert from "node:assert/strict";
 import { afterEach, test } from "node:test";
-import { DESKTOP, PHONE, axe, banner, formatViolations, panel, useBrowser, visit } from "./lib/browser.mjs";
+import { DESKTOP, PHONE, axe, axeShadowChecks, banner, formatViolations, panel, useBrowser, visit } from "./lib/browser.mjs";
 
 const b = useBrowser();
 afterEach(() => b.closeAll());
@@ -17,11 +17,13 @@ for (const [name, viewport] of [["desktop", DESKTOP], ["phone", PHONE]]) {
     await banner(page).waitFor({ state: "visible" });
     const onBanner = await axe(page, WIDGET);
     assert.equal(onBanner.length, 0, `banner:\n${formatViolations(onBanner)}`);
+    assert.ok((await axeShadowChecks(page, WIDGET)) > 0, "axe checked nothing inside the banner's shadow root");
 
     await page.evaluate(() => window.candor.show());
     await panel(page).waitFor({ state: "visible" });
     const onPanel = await axe(page, WIDGET);
     assert.equal(onPanel.length, 0, `panel:\n${formatViolations(onPanel)}`);
+    assert.ok((await axeShadowChecks(page, WIDGET)) > 0, "axe checked nothing inside the panel's shadow root");
   });
 }
 

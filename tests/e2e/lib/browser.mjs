@@ -170,6 +170,17 @@ export async function axe(page, context) {
   }, context);
 }
 
+// How many elements inside a shadow root axe checked and found fine (its
+// "passes" targets through a shadow root are nested arrays): proves a clean
+// run looked inside the widget instead of stopping at the host.
+export async function axeShadowChecks(page, context) {
+  if (!(await page.evaluate(() => Boolean(window.axe)))) await page.addScriptTag({ path: AXE_PATH });
+  return page.evaluate(async (ctx) => {
+    const result = await window.axe.run(ctx, { resultTypes: ["passes"] });
+    return result.passes.flatMap((p) => p.nodes).filter((n) => Array.isArray(n.target[0])).length;
+  }, context);
+}
+
 export function formatViolations(violations) {
   return violations
     .map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `  ${JSON.stringify(n.target)} ${n.summary}`).join("\n")}`)
