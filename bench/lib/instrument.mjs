@@ -91,8 +91,14 @@ export function benchInstrument(cfg) {
     try {
       const button = find()?.querySelector(cfg.reject);
       if (!button) {
-        B.error = `no reject button ${cfg.reject} in the banner`;
-        finish();
+        // The banner can paint a frame before its buttons exist (Orejime
+        // under 4x throttling): wait for the button, as a shopper would.
+        if (performance.now() > cfg.timeoutMs) {
+          B.error = `no reject button ${cfg.reject} in the banner`;
+          finish();
+        } else {
+          requestAnimationFrame(() => setTimeout(clickReject, 0));
+        }
         return;
       }
       if (B.click === null) B.click = performance.now();
