@@ -74,6 +74,8 @@
 //!   shown.
 //! - **Snapshots** ([`snapshot`]): every purpose's `allows()` answer ahead
 //!   of time, and until when it holds.
+//! - **Maps** ([`map`]): [`SortedMap`], a small sorted-vector map iterated
+//!   in key order like `BTreeMap`, at a fraction of its wasm size.
 //!
 //! # State
 //!
@@ -96,6 +98,7 @@ pub mod explain;
 pub mod i18n;
 pub mod json;
 pub mod ledger;
+pub mod map;
 pub mod receipt;
 pub mod snapshot;
 pub mod stored;
@@ -108,5 +111,6 @@ pub use config::{
 pub use decide::{decide, Context, Decision, Reason, Request};
 pub use engine::{Engine, Preferences, Report};
 pub use ledger::Ledger;
+pub use map::SortedMap;
 pub use receipt::Receipt;
 pub use snapshot::Snapshot;

@@ -1,0 +1,506 @@
+//! [`SortedMap`]: a map kept as one vector of `(key, value)` pairs sorted
+//! by key.
+//!
+//! It replaces `std::collections::BTreeMap` in Candor's types for the sake
+//! of the wasm size: the B-tree's node code, monomorphized for each value
+//! type, and the stable sort that `BTreeMap::from_iter` runs cost the widget
+//! about 27 KB. The maps here are small (a record's choices and ledger
+//! channels, at most [`crate::stored::MAX_ENTRIES`] when decoded; a config's
+//! translations and localized texts, a few languages each) and are read far
+//! more often than written, which is what a sorted vector is good at.
+//!
+//! The semantics are `BTreeMap`'s, for the part of its API offered here:
+//!
+//! - iteration (`iter`, `keys`, `values`, `into_iter`, …) is in ascending key
+//!   order, so anything written from a map (stored forms, JSON output,
+//!   receipts) comes out byte for byte as before;
+//! - keys are unique: [`insert`](SortedMap::insert) on a present key keeps
+//!   the key, replaces the value and returns the old one;
+//! - [`FromIterator`] and [`Extend`] insert one pair at a time, so of
+//!   duplicate keys the last value wins. They never sort: each insert is a
+//!   binary search plus `Vec::insert`, linear for input that is already
+//!   sorted (stored forms are written sorted) and quadratic in moves at
+//!   worst (keys in descending order). A config's maps are bounded only by
+//!   [`crate::config::MAX_CONFIG_BYTES`]; reading one is quadratic in an
+//!   object's keys anyway (the JSON reader's duplicate-key check).
+//!
+//! There is no `Index` (`map["key"]`): it would panic on a missing key, and
+//! the crate does not panic. Use [`get`](SortedMap::get).
+//!
+//! ```
+//! use candor_core::SortedMap;
+//! let mut m: SortedMap<String, u32> = [("b".to_string(), 2), ("a".to_string(), 1)].into();
+//! assert_eq!(m.insert("c".to_string(), 3), None);
+//! assert_eq!(m.insert("a".to_string(), 10), Some(1));
+//! assert_eq!(m.get("a"), Some(&10));
+//! assert_eq!(m.keys().map(String::as_str).collect::<Vec<_>>(), ["a", "b", "c"]);
+//! assert_eq!(m.remove("b"), Some(2));
+//! assert_eq!(m.len(), 2);
+//! ```
+
+use std::borrow::Borrow;
+use std::fmt;
+use std::iter::FusedIterator;
+
+/// A map with unique keys, iterated in ascending key order, stored as a
+/// sorted vector of pairs. See the [module documentation](self).
+#[derive(Clone, PartialEq, Eq)]
+pub struct SortedMap<K, V> {
+    /// Sorted by key, no two keys equal.
+    entries: Vec<(K, V)>,
+}
+
+impl<K, V> SortedMap<K, V> {
+    /// An empty map. Allocates nothing until the first insert.
+    pub const fn new() -> Self {
+        SortedMap {
+            entries: Vec::new(),
+        }
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether the map has no entries.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// `(&key, &value)` pairs in ascending key order.
+    pub fn iter(&self) -> Iter<'_, K, V> {
+        Iter(self.entries.iter())
+    }
+
+    /// `(&key, &mut value)` pairs in ascending key order.
+    pub fn iter_mut(&mut self) -> IterMut<'_, K, V> {
+        IterMut(self.entries.iter_mut())
+    }
+
+    /// The keys in ascending order.
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &K> + ExactSizeIterator + '_ {
+        self.entries.iter().map(|(k, _)| k)
+    }
+
+    /// The values, in ascending order of their keys.
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = &V> + ExactSizeIterator + '_ {
+        self.entries.iter().map(|(_, v)| v)
+    }
+
+    /// The values, mutably, in ascending order of their keys.
+    pub fn values_mut(
+        &mut self,
+    ) -> impl DoubleEndedIterator<Item = &mut V> + ExactSizeIterator + '_ {
+        self.entries.iter_mut().map(|(_, v)| v)
+    }
+
+    /// Keep only the entries for which `keep(&key, &mut value)` is true,
+    /// visiting them in ascending key order.
+    pub fn retain(&mut self, mut keep: impl FnMut(&K, &mut V) -> bool) {
+        self.entries.retain_mut(|(k, v)| keep(k, v));
+    }
+}
+
+impl<K: Ord, V> SortedMap<K, V> {
+    /// `Ok(index)` of `key`, or `Err(index)` where it would go.
+    fn find<Q>(&self, key: &Q) -> Result<usize, usize>
+    where
+        K: Borrow<Q>,
+        Q: Ord + ?Sized,
+    {
+        self.entries.binary_search_by(|(k, _)| k.borrow().cmp(key))
+    }
+
+    /// The value for `key`, if any.
+    pub fn get<Q>(&self, key: &Q) -> Option<&V>
+    where
+        K: Borrow<Q>,
+        Q: Ord + ?Sized,
+    {
+        let i = self.find(key).ok()?;
+        self.entries.get(i).map(|(_, v)| v)
+    }
+
+    /// The value for `key`, mutably, if any.
+    pub fn get_mut<Q>(&mut self, key: &Q) -> Option<&mut V>
+    where
+        K: Borrow<Q>,
+        Q: Ord + ?Sized,
+    {
+        let i = self.find(key).ok()?;
+        self.entries.get_mut(i).map(|(_, v)| v)
+    }
+
+    /// Whether the map holds `key`.
+    pub fn contains_key<Q>(&self, key: &Q) -> bool
+    where
+        K: Borrow<Q>,
+        Q: Ord + ?Sized,
+    {
+        self.find(key).is_ok()
+    }
+
+    /// Set `key` to `value`. Returns the previous value if the key was
+    /// present; the stored key is then kept (as `BTreeMap::insert` does).
+    pub fn insert(&mut self, key: K, value: V) -> Option<V> {
+        match self.find(&key) {
+            Ok(i) => self
+                .entries
+                .get_mut(i)
+                .map(|(_, old)| std::mem::replace(old, value)),
+            Err(i) => {
+                self.entries.insert(i, (key, value));
+                None
+            }
+        }
+    }
+
+    /// Remove `key`, returning its value if it was present.
+    pub fn remove<Q>(&mut self, key: &Q) -> Option<V>
+    where
+        K: Borrow<Q>,
+        Q: Ord + ?Sized,
+    {
+        let i = self.find(key).ok()?;
+        Some(self.entries.remove(i).1)
+    }
+
+    /// The value for `key`, inserting `default()` first if the key is
+    /// absent: `BTreeMap`'s `entry(key).or_insert_with(default)`.
+    ///
+    /// ```
+    /// use candor_core::SortedMap;
+    /// let mut m: SortedMap<String, Vec<u64>> = SortedMap::new();
+    /// m.get_or_insert_with("email".to_string(), Vec::new).push(1);
+    /// m.get_or_insert_with("email".to_string(), Vec::new).push(2);
+    /// assert_eq!(m.get("email"), Some(&vec![1, 2]));
+    /// ```
+    // The index is in bounds: `find` found the key there, or the pair was
+    // just inserted there. `get_mut` would only trade this for an
+    // `Option` that is never `None`.
+    #[allow(clippy::indexing_slicing)]
+    pub fn get_or_insert_with(&mut self, key: K, default: impl FnOnce() -> V) -> &mut V {
+        let i = match self.find(&key) {
+            Ok(i) => i,
+            Err(i) => {
+                self.entries.insert(i, (key, default()));
+                i
+            }
+        };
+        &mut self.entries[i].1
+    }
+}
+
+impl<K, V> Default for SortedMap<K, V> {
+    fn default() -> Self {
+        SortedMap::new()
+    }
+}
+
+impl<K: fmt::Debug, V: fmt::Debug> fmt::Debug for SortedMap<K, V> {
+    /// `{k: v, …}`, like `BTreeMap`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+impl<K: Ord, V> Extend<(K, V)> for SortedMap<K, V> {
+    /// Insert each pair in turn; a later value replaces an earlier one.
+    fn extend<I: IntoIterator<Item = (K, V)>>(&mut self, pairs: I) {
+        for (k, v) in pairs {
+            self.insert(k, v);
+        }
+    }
+}
+
+impl<K: Ord, V> FromIterator<(K, V)> for SortedMap<K, V> {
+    /// Insert each pair in turn (no sort); of duplicate keys the last value
+    /// wins, as with `BTreeMap`.
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(pairs: I) -> Self {
+        let mut map = SortedMap::new();
+        map.extend(pairs);
+        map
+    }
+}
+
+impl<K: Ord, V, const N: usize> From<[(K, V); N]> for SortedMap<K, V> {
+    /// Like [`FromIterator`]: the last value of a duplicate key wins.
+    fn from(pairs: [(K, V); N]) -> Self {
+        pairs.into_iter().collect()
+    }
+}
+
+impl<K, V> IntoIterator for SortedMap<K, V> {
+    type Item = (K, V);
+    type IntoIter = IntoIter<K, V>;
+    /// The pairs in ascending key order.
+    fn into_iter(self) -> IntoIter<K, V> {
+        IntoIter(self.entries.into_iter())
+    }
+}
+
+impl<'a, K, V> IntoIterator for &'a SortedMap<K, V> {
+    type Item = (&'a K, &'a V);
+    type IntoIter = Iter<'a, K, V>;
+    fn into_iter(self) -> Iter<'a, K, V> {
+        self.iter()
+    }
+}
+
+impl<'a, K, V> IntoIterator for &'a mut SortedMap<K, V> {
+    type Item = (&'a K, &'a mut V);
+    type IntoIter = IterMut<'a, K, V>;
+    fn into_iter(self) -> IterMut<'a, K, V> {
+        self.iter_mut()
+    }
+}
+
+/// `(&key, &value)` pairs in ascending key order; see [`SortedMap::iter`].
+#[derive(Debug)]
+pub struct Iter<'a, K, V>(std::slice::Iter<'a, (K, V)>);
+
+impl<K, V> Clone for Iter<'_, K, V> {
+    fn clone(&self) -> Self {
+        Iter(self.0.clone())
+    }
+}
+
+impl<'a, K, V> Iterator for Iter<'a, K, V> {
+    type Item = (&'a K, &'a V);
+    fn next(&mut self) -> Option<Self::Item> {
+        self.0.next().map(|(k, v)| (k, v))
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.0.size_hint()
+    }
+}
+
+impl<K, V> DoubleEndedIterator for Iter<'_, K, V> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        self.0.next_back().map(|(k, v)| (k, v))
+    }
+}
+
+impl<K, V> ExactSizeIterator for Iter<'_, K, V> {}
+impl<K, V> FusedIterator for Iter<'_, K, V> {}
+
+/// `(&key, &mut value)` pairs in ascending key order; see
+/// [`SortedMap::iter_mut`].
+#[derive(Debug)]
+pub struct IterMut<'a, K, V>(std::slice::IterMut<'a, (K, V)>);
+
+impl<'a, K, V> Iterator for IterMut<'a, K, V> {
+    type Item = (&'a K, &'a mut V);
+    fn next(&mut self) -> Option<Self::Item> {
+        self.0.next().map(|(k, v)| (&*k, v))
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.0.size_hint()
+    }
+}
+
+impl<K, V> DoubleEndedIterator for IterMut<'_, K, V> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        self.0.next_back().map(|(k, v)| (&*k, v))
+    }
+}
+
+impl<K, V> ExactSizeIterator for IterMut<'_, K, V> {}
+impl<K, V> FusedIterator for IterMut<'_, K, V> {}
+
+/// The owned `(key, value)` pairs in ascending key order: what a
+/// [`SortedMap`] turns into with `into_iter()`.
+#[derive(Debug, Clone)]
+pub struct IntoIter<K, V>(std::vec::IntoIter<(K, V)>);
+
+impl<K, V> Iterator for IntoIter<K, V> {
+    type Item = (K, V);
+    fn next(&mut self) -> Option<(K, V)> {
+        self.0.next()
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.0.size_hint()
+    }
+}
+
+impl<K, V> DoubleEndedIterator for IntoIter<K, V> {
+    fn next_back(&mut self) -> Option<(K, V)> {
+        self.0.next_back()
+    }
+}
+
+impl<K, V> ExactSizeIterator for IntoIter<K, V> {}
+impl<K, V> FusedIterator for IntoIter<K, V> {}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    fn map(pairs: &[(&str, u32)]) -> SortedMap<String, u32> {
+        pairs.iter().map(|&(k, v)| (k.to_string(), v)).collect()
+    }
+
+    fn pairs(m: &SortedMap<String, u32>) -> Vec<(&str, u32)> {
+        m.iter().map(|(k, v)| (k.as_str(), *v)).collect()
+    }
+
+    #[test]
+    fn empty() {
+        let m: SortedMap<String, u32> = SortedMap::default();
+        assert!(m.is_empty());
+        assert_eq!(m.len(), 0);
+        assert_eq!(m.get("a"), None);
+        assert!(!m.contains_key("a"));
+        assert_eq!(m.iter().next(), None);
+        assert_eq!(m, SortedMap::new());
+        assert_eq!(format!("{m:?}"), "{}");
+    }
+
+    #[test]
+    fn insert_keeps_keys_sorted_and_unique() {
+        let mut m = SortedMap::new();
+        for (k, v) in [("m", 1), ("c", 2), ("x", 3), ("a", 4), ("c", 5)] {
+            m.insert(k.to_string(), v);
+        }
+        assert_eq!(pairs(&m), [("a", 4), ("c", 5), ("m", 1), ("x", 3)]);
+        assert_eq!(m.insert("m".to_string(), 9), Some(1));
+        assert_eq!(m.insert("b".to_string(), 7), None);
+        assert_eq!(
+            pairs(&m),
+            [("a", 4), ("b", 7), ("c", 5), ("m", 9), ("x", 3)]
+        );
+        assert_eq!(m.len(), 5);
+        assert_eq!(
+            format!("{m:?}"),
+            r#"{"a": 4, "b": 7, "c": 5, "m": 9, "x": 3}"#
+        );
+    }
+
+    #[test]
+    fn insert_keeps_the_first_key() {
+        // Keys equal under `Ord` but told apart by the second field.
+        #[derive(Debug, Clone, Copy)]
+        struct Tagged(u8, u8);
+        impl PartialEq for Tagged {
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl Eq for Tagged {}
+        impl PartialOrd for Tagged {
+            fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+                Some(self.cmp(other))
+            }
+        }
+        impl Ord for Tagged {
+            fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+                self.0.cmp(&other.0)
+            }
+        }
+        let mut m = SortedMap::new();
+        m.insert(Tagged(1, 0), "first");
+        assert_eq!(m.insert(Tagged(1, 1), "second"), Some("first"));
+        let (k, v) = m.iter().next().unwrap();
+        assert_eq!((k.1, *v), (0, "second"));
+    }
+
+    #[test]
+    fn get_remove_contains() {
+        let mut m = map(&[("b", 2), ("a", 1), ("c", 3)]);
+        assert_eq!(m.get("b"), Some(&2));
+        assert_eq!(m.get(&"b".to_string()), Some(&2));
+        assert_eq!(m.get("d"), None);
+        *m.get_mut("c").unwrap() += 10;
+        assert_eq!(m.get("c"), Some(&13));
+        assert!(m.get_mut("z").is_none());
+        assert!(m.contains_key("a"));
+        assert_eq!(m.remove("a"), Some(1));
+        assert_eq!(m.remove("a"), None);
+        assert!(!m.contains_key("a"));
+        assert_eq!(pairs(&m), [("b", 2), ("c", 13)]);
+    }
+
+    #[test]
+    fn from_iter_last_duplicate_wins() {
+        let m = map(&[("b", 1), ("a", 2), ("b", 3), ("c", 4), ("a", 5)]);
+        assert_eq!(pairs(&m), [("a", 5), ("b", 3), ("c", 4)]);
+        let arr: SortedMap<String, u32> = [("y".to_string(), 1), ("x".to_string(), 2)].into();
+        assert_eq!(pairs(&arr), [("x", 2), ("y", 1)]);
+        let mut e = map(&[("a", 1)]);
+        e.extend([("a".to_string(), 2), ("0".to_string(), 0)]);
+        assert_eq!(pairs(&e), [("0", 0), ("a", 2)]);
+    }
+
+    #[test]
+    fn get_or_insert_with() {
+        let mut m: SortedMap<String, Vec<u64>> = SortedMap::new();
+        m.get_or_insert_with("b".into(), Vec::new).push(1);
+        m.get_or_insert_with("a".into(), || vec![7]).push(2);
+        m.get_or_insert_with("b".into(), || vec![99]).push(3);
+        assert_eq!(m.get("a"), Some(&vec![7, 2]));
+        assert_eq!(m.get("b"), Some(&vec![1, 3]));
+        assert_eq!(m.len(), 2);
+    }
+
+    #[test]
+    fn iterators_in_key_order() {
+        let mut m = map(&[("c", 3), ("a", 1), ("b", 2)]);
+        assert_eq!(
+            m.keys().map(String::as_str).collect::<Vec<_>>(),
+            ["a", "b", "c"]
+        );
+        assert_eq!(m.values().copied().collect::<Vec<_>>(), [1, 2, 3]);
+        assert_eq!(m.iter().len(), 3);
+        assert_eq!(m.iter().next_back().map(|(k, _)| k.as_str()), Some("c"));
+        for v in m.values_mut() {
+            *v *= 10;
+        }
+        for (k, v) in &mut m {
+            if k == "b" {
+                *v += 1;
+            }
+        }
+        for (_, v) in m.iter_mut().rev().take(1) {
+            *v += 5;
+        }
+        let borrowed: Vec<(&String, &u32)> = (&m).into_iter().collect();
+        assert_eq!(borrowed.len(), 3);
+        assert_eq!(
+            m.into_iter().collect::<Vec<_>>(),
+            [
+                ("a".to_string(), 10),
+                ("b".to_string(), 21),
+                ("c".to_string(), 35)
+            ]
+        );
+    }
+
+    #[test]
+    fn retain_and_equality() {
+        let mut m = map(&[("a", 1), ("b", 2), ("c", 3), ("d", 4)]);
+        let mut seen = Vec::new();
+        m.retain(|k, v| {
+            seen.push(k.clone());
+            *v += 1;
+            *v % 2 == 0
+        });
+        assert_eq!(seen, ["a", "b", "c", "d"]);
+        assert_eq!(pairs(&m), [("a", 2), ("c", 4)]);
+        assert_eq!(m, map(&[("c", 4), ("a", 2)]));
+        assert_ne!(m, map(&[("c", 4)]));
+        assert_eq!(m.clone(), m);
+    }
+
+    #[test]
+    fn tuple_keys() {
+        let mut m: SortedMap<(u8, &'static str), Option<String>> = SortedMap::new();
+        m.insert((1, "b"), None);
+        m.insert((0, "z"), Some("x".into()));
+        m.insert((1, "a"), Some("y".into()));
+        assert_eq!(m.get(&(1, "a")), Some(&Some("y".to_string())));
+        assert_eq!(m.remove(&(1, "b")), Some(None));
+        assert_eq!(m.keys().copied().collect::<Vec<_>>(), [(0, "z"), (1, "a")]);
+    }
+}
