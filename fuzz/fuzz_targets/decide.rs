@@ -19,10 +19,9 @@ use candor_core::config::{SignalKind, DAY_MS};
 use candor_core::decide::CLOCK_SKEW_MS;
 use candor_core::stored::{encode_choices, encode_ledger, MAX_TIME};
 use candor_core::{
-    Choice, Choices, Config, Context, Duration, Engine, Ledger, Method, Reason, Request,
+    Choice, Choices, Config, Context, Duration, Engine, Ledger, Method, Reason, Request, SortedMap,
 };
 use libfuzzer_sys::fuzz_target;
-use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 const CONFIG: &str = include_str!("../fixtures/decide.json");
@@ -154,7 +153,7 @@ struct World {
     gpc: bool,
     /// Every delivery the ledger may know of, per capped channel: loaded
     /// entries and every allowed `record`.
-    deliveries: BTreeMap<String, Vec<u64>>,
+    deliveries: SortedMap<String, Vec<u64>>,
 }
 
 fn session(i: u8) -> &'static str {
@@ -175,7 +174,7 @@ fn stored_forms(s: &Stored) -> (Option<String>, Option<String>, Option<String>) 
     if let Some(raw) = &s.raw {
         return raw.clone();
     }
-    let mut purposes = BTreeMap::new();
+    let mut purposes = SortedMap::new();
     for c in s.choices.iter().take(16) {
         purposes.insert(
             c.purpose.as_str().to_string(),
@@ -343,7 +342,9 @@ impl World {
             if record && d.allowed {
                 if let Some(ch) = req.channel {
                     let now = self.clock();
-                    self.deliveries.entry(ch.to_string()).or_default().push(now);
+                    self.deliveries
+                        .get_or_insert_with(ch.to_string(), Vec::new)
+                        .push(now);
                 }
             }
         }
@@ -385,7 +386,7 @@ fuzz_target!(|input: Input| {
     let mut engine = Engine::new(config.clone(), "fresh".to_string());
     let (p, s, l) = stored_forms(&input.stored);
     let _ = engine.load_choices(p.as_deref(), s.as_deref());
-    let mut deliveries: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+    let mut deliveries: SortedMap<String, Vec<u64>> = SortedMap::new();
     if engine.load_ledger(l.as_deref()) {
         if let Some(l) = l.as_deref().and_then(candor_core::stored::decode_ledger) {
             deliveries = l.channels;

@@ -48,7 +48,7 @@
 //! expiresAfterDays }`, `reloadOnWithdrawal` false.
 
 use crate::json::{self, u64_text, Value};
-use std::collections::BTreeMap;
+use crate::SortedMap;
 
 /// Largest accepted config document, in bytes (1 MiB).
 pub const MAX_CONFIG_BYTES: usize = 1 << 20;
@@ -102,9 +102,9 @@ pub struct Config {
     /// Declared purposes (non-empty).
     pub purposes: Vec<Purpose>,
     /// Google Consent Mode type → purposes (absent = no Consent Mode).
-    pub google_consent_mode: Option<BTreeMap<String, Vec<String>>>,
+    pub google_consent_mode: Option<SortedMap<String, Vec<String>>>,
     /// Language tag → UI text key → text, overriding built-in texts.
-    pub translations: BTreeMap<String, BTreeMap<String, String>>,
+    pub translations: SortedMap<String, SortedMap<String, String>>,
     /// Optional URL that receives each new receipt (sendBeacon).
     pub receipt_endpoint: Option<String>,
     /// Reload the page when a grant is withdrawn.
@@ -117,7 +117,7 @@ pub enum Text {
     /// Same text in every language.
     Plain(String),
     /// Language tag → text (non-empty).
-    Localized(BTreeMap<String, String>),
+    Localized(SortedMap<String, String>),
 }
 
 /// What kind of data a signal is.
@@ -284,8 +284,8 @@ struct RawConfig {
     signals: Vec<RawSignal>,
     channels: Vec<RawChannel>,
     purposes: Vec<RawPurpose>,
-    google_consent_mode: Option<BTreeMap<String, Vec<String>>>,
-    translations: BTreeMap<String, BTreeMap<String, String>>,
+    google_consent_mode: Option<SortedMap<String, Vec<String>>>,
+    translations: SortedMap<String, SortedMap<String, String>>,
     receipt_endpoint: Option<String>,
     reload_on_withdrawal: bool,
 }
@@ -323,7 +323,7 @@ struct RawPurpose {
 /// `"text"` or `{ "en": "text", … }`.
 enum RawText {
     Plain(String),
-    Localized(BTreeMap<String, String>),
+    Localized(SortedMap<String, String>),
 }
 
 /// `"session"` or `{ "days": N }`.
@@ -493,10 +493,14 @@ fn strings(path: &str, v: &Value) -> Shape<Vec<String>> {
     }
 }
 
-fn map<T>(path: &str, v: &Value, item: fn(&str, &Value) -> Shape<T>) -> Shape<BTreeMap<String, T>> {
+fn map<T>(
+    path: &str,
+    v: &Value,
+    item: fn(&str, &Value) -> Shape<T>,
+) -> Shape<SortedMap<String, T>> {
     match v {
         Value::Object(m) => {
-            let mut out = BTreeMap::new();
+            let mut out = SortedMap::new();
             for (k, v) in m {
                 out.insert(k.clone(), item(&key_path(path, k), v)?);
             }
@@ -558,7 +562,7 @@ fn raw_config(v: &Value) -> Shape<RawConfig> {
         channels: Vec::new(),
         purposes: Vec::new(),
         google_consent_mode: None,
-        translations: BTreeMap::new(),
+        translations: SortedMap::new(),
         receipt_endpoint: None,
         reload_on_withdrawal: false,
     };
@@ -748,7 +752,7 @@ fn raw_text(path: &str, v: &Value) -> Shape<RawText> {
     match v {
         Value::String(s) => return Ok(RawText::Plain(s.clone())),
         Value::Object(m) => {
-            let mut out = BTreeMap::new();
+            let mut out = SortedMap::new();
             for (k, v) in m {
                 match v {
                     Value::String(s) => out.insert(k.clone(), s.clone()),

@@ -9,9 +9,8 @@ use crate::receipt::ReceiptPurpose;
 use crate::{explain, stored};
 use crate::{
     Choice, Choices, Config, Context, Decision, Duration, Ledger, Method, Purpose, Reason, Receipt,
-    Request,
+    Request, SortedMap,
 };
-use std::collections::BTreeMap;
 
 /// Longest purpose string echoed back in a [`Report`], in characters.
 pub const MAX_REPORTED_PURPOSE: usize = 200;
@@ -48,7 +47,7 @@ pub struct Preferences {
     pub revision: u32,
     /// Purpose id → current choice. Only current (not outdated, not expired)
     /// choices appear; required purposes appear as granted, method `"required"`.
-    pub purposes: BTreeMap<String, PurposeState>,
+    pub purposes: SortedMap<String, PurposeState>,
 }
 
 /// One entry of [`Preferences::purposes`].
@@ -406,7 +405,7 @@ impl Engine {
     }
     /// CONTRACT §3 `preferences()`.
     pub fn preferences(&self, ctx: &Context<'_>) -> Preferences {
-        let mut purposes = BTreeMap::new();
+        let mut purposes = SortedMap::new();
         for p in &self.config.purposes {
             let state = if p.required {
                 PurposeState {

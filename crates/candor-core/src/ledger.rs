@@ -8,14 +8,14 @@
 
 use crate::config::Cap;
 use crate::Config;
-use std::collections::BTreeMap;
+use crate::SortedMap;
 
 /// Channel id → delivery times (epoch ms, ascending), bounded: entries outside
 /// every window are forgotten, and at most `cap.max` are kept per channel.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Ledger {
     /// Channel id → ascending delivery times.
-    pub channels: BTreeMap<String, Vec<u64>>,
+    pub channels: SortedMap<String, Vec<u64>>,
 }
 
 /// Sort delivery times ascending. Insertion sort: the lists are short
@@ -70,7 +70,9 @@ impl Ledger {
     /// Count one delivery on `channel` at `now`, forgetting what left the
     /// window and keeping only the newest `cap.max` entries.
     pub fn push(&mut self, channel: &str, cap: &Cap, now: u64) {
-        let times = self.channels.entry(channel.to_string()).or_default();
+        let times = self
+            .channels
+            .get_or_insert_with(channel.to_string(), Vec::new);
         times.retain(|&t| t.saturating_add(cap.window_ms) > now);
         let at = times.partition_point(|&t| t <= now);
         times.insert(at, now);
@@ -96,13 +98,13 @@ impl Ledger {
     /// let mut theirs = Ledger::default();
     /// theirs.channels.insert("email".into(), vec![1, 7]);
     /// assert!(mine.merge(&theirs, &config));
-    /// assert_eq!(mine.channels["email"], vec![1, 5, 7]);
+    /// assert_eq!(mine.channels.get("email"), Some(&vec![1, 5, 7]));
     /// assert!(!mine.merge(&theirs, &config));
     /// ```
     pub fn merge(&mut self, other: &Ledger, config: &Config) -> bool {
         let before = self.clone();
         for (channel, theirs) in &other.channels {
-            let mine = self.channels.entry(channel.clone()).or_default();
+            let mine = self.channels.get_or_insert_with(channel.clone(), Vec::new);
             sort(mine);
             let mut theirs = theirs.clone();
             sort(&mut theirs);

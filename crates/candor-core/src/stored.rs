@@ -42,8 +42,7 @@
 //! do not know treat it as "no choices" (fail closed) rather than guess.
 
 use crate::json::{self, Object, Value};
-use crate::{Choice, Choices, Ledger, Method};
-use std::collections::BTreeMap;
+use crate::{Choice, Choices, Ledger, Method, SortedMap};
 
 /// Largest stored value accepted, in bytes (64 KiB).
 pub const MAX_STORED_BYTES: usize = 64 * 1024;
@@ -197,12 +196,12 @@ fn ok_key(s: &str) -> bool {
     !s.is_empty() && s.chars().count() <= MAX_ID && !FORBIDDEN_KEYS.contains(&s)
 }
 
-fn decode_entries(v: &Value, session: bool) -> Option<BTreeMap<String, Choice>> {
+fn decode_entries(v: &Value, session: bool) -> Option<SortedMap<String, Choice>> {
     let map = v.as_object()?;
     if map.len() > MAX_ENTRIES {
         return None;
     }
-    let mut out = BTreeMap::new();
+    let mut out = SortedMap::new();
     for (purpose, entry) in map {
         if !ok_key(purpose) {
             return None;
@@ -250,7 +249,7 @@ pub fn decode_choices(stored: &str) -> Option<Choices> {
 }
 
 /// Decode the session part: (consent id, session choices). `None` if anything is off.
-pub fn decode_session(stored: &str) -> Option<(String, BTreeMap<String, Choice>)> {
+pub fn decode_session(stored: &str) -> Option<(String, SortedMap<String, Choice>)> {
     let map = parse(stored)?;
     match version(&map)? {
         1 => {
@@ -276,7 +275,7 @@ pub fn decode_ledger(stored: &str) -> Option<Ledger> {
             }
             let channels = get(&map, "l")?.as_object()?;
             let mut total = 0usize;
-            let mut out = BTreeMap::new();
+            let mut out = SortedMap::new();
             for (channel, times) in channels {
                 if !ok_key(channel) {
                     return None;
@@ -309,7 +308,7 @@ mod tests {
             revision: 2,
             created_at: 10,
             updated_at: 20,
-            purposes: BTreeMap::new(),
+            purposes: SortedMap::new(),
         };
         c.purposes.insert(
             "email".into(),

@@ -64,14 +64,14 @@ fn set_records_method_time_revision_and_session() {
         .unwrap();
     let c = e.choices();
     assert_eq!((c.created_at, c.updated_at, c.revision), (NOW, NOW + 5, 3));
-    let offers = &c.purposes["offers"];
+    let offers = c.purposes.get("offers").unwrap();
     assert_eq!(offers.session.as_deref(), Some("s1"));
     assert!(offers.explicit && offers.granted);
-    assert_eq!(c.purposes["email-deals"].session, None);
+    assert_eq!(c.purposes.get("email-deals").unwrap().session, None);
     // A refusal of a session purpose is not session-scoped.
     e.set("offers", false, Method::Preferences, &ctx(NOW + 6))
         .unwrap();
-    assert_eq!(e.choices().purposes["offers"].session, None);
+    assert_eq!(e.choices().purposes.get("offers").unwrap().session, None);
     assert_eq!(e.choices().created_at, NOW);
 }
 
@@ -80,7 +80,7 @@ fn accept_all_is_not_explicit() {
     let mut e = engine();
     e.accept_all(&ctx(NOW));
     for id in ["offers", "email-deals", "ads"] {
-        let c = &e.choices().purposes[id];
+        let c = e.choices().purposes.get(id).unwrap();
         assert!(
             c.granted && !c.explicit && c.method == Method::AcceptAll,
             "{id}"
@@ -286,7 +286,7 @@ fn reports() {
             "retryAfter": NOW + 7 * DAY,
         })
     );
-    assert_eq!(e.ledger().channels["email"], vec![NOW, NOW + 1]);
+    assert_eq!(e.ledger().channels.get("email"), Some(&vec![NOW, NOW + 1]));
     // Uncapped channels are never recorded.
     let push = Request {
         purpose: "email-deals",
@@ -300,7 +300,7 @@ fn reports() {
     assert!(e.decide(&email, &ctx(NOW + 7 * DAY)).allowed);
     // Recording later forgets what left the window.
     e.record(&email, &ctx(NOW + 8 * DAY));
-    assert_eq!(e.ledger().channels["email"], vec![NOW + 8 * DAY]);
+    assert_eq!(e.ledger().channels.get("email"), Some(&vec![NOW + 8 * DAY]));
     let stored = e.encode_ledger();
     let mut e2 = engine();
     assert!(e2.load_ledger(Some(&stored)));
@@ -320,7 +320,7 @@ fn load_ledger_drops_unknown_channels_and_keeps_decisions() {
         r#"{"v":1,"l":{"email":[1,2,3,4],"push":[5],"gone":[6]}}"#
     )));
     assert_eq!(e.ledger().channels.len(), 1);
-    assert_eq!(e.ledger().channels["email"], vec![3, 4]);
+    assert_eq!(e.ledger().channels.get("email"), Some(&vec![3, 4]));
     assert!(!e.load_ledger(Some("nonsense")));
     assert!(e.ledger().channels.is_empty());
 }

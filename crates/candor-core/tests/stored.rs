@@ -56,7 +56,7 @@ fn choices() -> impl Strategy<Value = Choices> {
                 revision,
                 created_at,
                 updated_at: updated_at.max(1),
-                purposes,
+                purposes: purposes.into_iter().collect(),
             },
         )
 }
@@ -67,7 +67,9 @@ fn ledger() -> impl Strategy<Value = Ledger> {
             for t in channels.values_mut() {
                 t.sort_unstable();
             }
-            Ledger { channels }
+            Ledger {
+                channels: channels.into_iter().collect(),
+            }
         },
     )
 }
@@ -206,8 +208,11 @@ fn session_part_of_another_record_is_ignored() {
     // The persistent part keeps its own trace of the session grant; the
     // foreign session part (newer, but another record) is not merged.
     assert_eq!(e.choices().purposes.len(), 2);
-    assert_eq!(e.choices().purposes["b"].session.as_deref(), Some("s"));
-    assert_eq!(e.choices().purposes["b"].at, 1000);
+    assert_eq!(
+        e.choices().purposes.get("b").unwrap().session.as_deref(),
+        Some("s")
+    );
+    assert_eq!(e.choices().purposes.get("b").unwrap().at, 1000);
     assert!(e.load_choices(p.as_deref(), s.as_deref()));
     assert_eq!(e.choices().purposes.len(), 2);
     // A corrupt session part drops everything.

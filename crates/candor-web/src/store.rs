@@ -14,7 +14,8 @@
 //! copy, so the next change after a recovery persists the whole record.
 
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeMap;
+
+use candor_core::SortedMap;
 
 /// `localStorage` key of the persistent choices.
 pub(crate) const CHOICES: &str = "candor";
@@ -42,7 +43,7 @@ pub(crate) struct Store {
     session: RefCell<Option<web_sys::Storage>>,
     /// Values that could not be written (or whose storage is missing):
     /// `None` means "removed". They shadow the storage for this page.
-    memory: RefCell<BTreeMap<(Area, &'static str), Option<String>>>,
+    memory: RefCell<SortedMap<(Area, &'static str), Option<String>>>,
     warned: Cell<bool>,
 }
 
@@ -53,7 +54,7 @@ impl Store {
         let store = Store {
             local: RefCell::new(probe(Area::Local)),
             session: RefCell::new(probe(Area::Session)),
-            memory: RefCell::new(BTreeMap::new()),
+            memory: RefCell::new(SortedMap::new()),
             warned: Cell::new(false),
         };
         if store.storage(Area::Local).is_none() || store.storage(Area::Session).is_none() {

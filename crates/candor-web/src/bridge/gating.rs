@@ -15,8 +15,7 @@
 //!   whenever the purpose is not allowed, on `path=/` for the current host
 //!   and each parent domain.
 
-use std::collections::BTreeMap;
-
+use candor_core::SortedMap;
 use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, Element, HtmlElement};
@@ -61,7 +60,7 @@ impl Drop for Observer {
 }
 
 /// Run or load every pending placeholder whose purpose is allowed.
-pub(crate) fn activate(allowed: &BTreeMap<String, bool>) {
+pub(crate) fn activate(allowed: &SortedMap<String, bool>) {
     let Some(doc) = document() else {
         return;
     };
@@ -133,7 +132,7 @@ fn run_script(doc: &Document, old: &Element) {
 }
 
 /// Delete the cookies of every purpose that is not allowed.
-pub(crate) fn clear_cookies(shared: &Shared, allowed: &BTreeMap<String, bool>) {
+pub(crate) fn clear_cookies(shared: &Shared, allowed: &SortedMap<String, bool>) {
     let patterns: Vec<String> = match shared.state.try_borrow() {
         Ok(state) => state
             .engine

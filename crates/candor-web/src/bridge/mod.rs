@@ -14,8 +14,9 @@ pub(crate) mod consent_mode;
 pub(crate) mod gating;
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::rc::Rc;
+
+use candor_core::SortedMap;
 
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
@@ -28,7 +29,7 @@ struct Bridge {
     /// `function gtag(){ dataLayer.push(arguments) }` from the facade.
     gtag: Option<js_sys::Function>,
     /// Purpose → allowed, as of the last sync (`None` before the first).
-    allowed: Option<BTreeMap<String, bool>>,
+    allowed: Option<SortedMap<String, bool>>,
     /// Watches for gated elements added later.
     observer: Option<gating::Observer>,
 }
@@ -57,7 +58,7 @@ pub(crate) fn start(shared: &Rc<Shared>, gtag: JsValue) {
 }
 
 /// Purpose id → allowed, for every purpose of the config.
-fn allowed(shared: &Shared) -> Option<BTreeMap<String, bool>> {
+fn allowed(shared: &Shared) -> Option<SortedMap<String, bool>> {
     let state = shared.state.try_borrow().ok()?;
     let ctx = state.ctx();
     Some(
