@@ -455,8 +455,9 @@ function targets(by) {
   return t;
 }
 
-function markdown(report) {
-  const { by, widgets, machine: mc, native, runs, date, quick } = report;
+/** The date-and-machine line and the main table: what the README shows. */
+function summaryLines(report) {
+  const { by, widgets, machine: mc, runs, date, quick } = report;
   const L = [];
   L.push(`Measured ${date.slice(0, 16).replace("T", " ")} UTC, Candor built from ${mc.commit}, on ${mc.nproc} cores (${mc.cpu}), ${mc.memoryGiB} GiB, ${mc.chromium} headless, node ${mc.node}; `
     + `${runs} runs per widget and speed${quick ? " (--quick)" : ""}, fresh browser context each, order shuffled per round; load average at start ${mc.loadAverageAtStart.join(" ")}. `
@@ -472,6 +473,21 @@ function markdown(report) {
       + `${fmtMs(s.scriptMs[1])} | ${s.runsWithLongTask[1]}/${s.runs[1]} / ${fmtNum(s.longTaskMs[1].median, 0)} | `
       + `${fmtKB(s.jsHeap.median)} | ${w.id === "blank" ? "—" : fmtKB(s.wasmMemory.median)} | ${w.allows ? fmtNum(s.allowsNs.median) : "—"} |`);
   }
+  return L;
+}
+
+/** Issue 6's targets, Candor against the anchors of the same run. */
+function targetLines(report) {
+  const L = [];
+  L.push("| target | Candor | to beat | |");
+  L.push("|---|--:|--:|:-:|");
+  for (const t of report.targets) L.push(`| ${t.target} | ${t.candor} | ${t.against} | ${t.ok ? "✓" : "✗"} |`);
+  return L;
+}
+
+function markdown(report) {
+  const { by, widgets, native } = report;
+  const L = summaryLines(report);
   L.push("");
   L.push("Times are median / p90 in ms from navigation start. The blank page's \"banner visible\" is its heading painted. "
     + "JS heap is V8's used heap after a forced GC, page included (the blank page is the baseline); wasm memory is the byte length of every WebAssembly.Memory the page instantiated.");
@@ -505,9 +521,7 @@ function markdown(report) {
   L.push("");
   L.push("Targets of issue 6, Candor against the anchors in this run:");
   L.push("");
-  L.push("| target | Candor | to beat | |");
-  L.push("|---|--:|--:|:-:|");
-  for (const t of report.targets) L.push(`| ${t.target} | ${t.candor} | ${t.against} | ${t.ok ? "✓" : "✗"} |`);
+  L.push(...targetLines(report));
   L.push("");
   L.push("Files per widget (what a site downloads, compressed here with gzip -9 and brotli q11):");
   L.push("");
@@ -658,10 +672,34 @@ async function main() {
       + `\`--quick\` runs write only \`bench/results/\`.\n\n${md}\n\n${METHOD}`;
     mkdirSync(join(ROOT, "docs"), { recursive: true });
     writeFileSync(join(ROOT, "docs", "benchmark.md"), doc);
+    publish(report);
   }
   console.log("\n" + md + "\n");
   console.log(`    wrote bench/results/latest.json, bench/results/latest.md${!options.quick && !options.only ? ", docs/benchmark.md" : ""} (${report.seconds} s)`);
   if (results.some((r) => r.error)) process.exitCode = 1;
+}
+
+/**
+ * A full run also (1) replaces the README's table, between the markers
+ * `<!-- bench:start -->` and `<!-- bench:end -->`, and (2) adds its summary
+ * at the top of docs/benchmark-runs.md, the log of every full run (so
+ * runs on different occasions can be compared, and none is lost).
+ */
+function publish(report) {
+  const summary = [...summaryLines(report), "", ...targetLines(report)].join("\n");
+  const readmePath = join(ROOT, "README.md");
+  const readme = readFileSync(readmePath, "utf8");
+  const marked = /(<!-- bench:start -->\n)[\s\S]*?(\n<!-- bench:end -->)/;
+  if (marked.test(readme)) {
+    writeFileSync(readmePath, readme.replace(marked, (_, a, b) => a + summary + b));
+  } else {
+    console.log("    warning: README.md has no <!-- bench:start --> / <!-- bench:end --> markers; its table is not updated");
+  }
+  const logPath = join(ROOT, "docs", "benchmark-runs.md");
+  const title = "# Every full benchmark run, newest first\n\nWritten by `cargo xtask bench` (not `--quick`); each entry is that run's main table and issue 6's targets. The method is in [benchmark.md](benchmark.md).\n";
+  const old = existsSync(logPath) ? readFileSync(logPath, "utf8").replace(title, "") : "";
+  const entry = `\n## ${report.date.slice(0, 16).replace("T", " ")} UTC, Candor ${report.machine.commit}\n\n${summary}\n`;
+  writeFileSync(logPath, title + entry + old);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
