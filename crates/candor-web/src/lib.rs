@@ -39,3 +39,12 @@ mod store;
 mod why;
 
 pub use api::Widget;
+
+/// The global allocator on wasm: a first-fit free list that coalesces freed
+/// neighbours (so a long-lived page does not grow on churn), a few KB
+/// smaller than the default dlmalloc. The lock is an uncontended spin lock
+/// (wasm here is single-threaded).
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> =
+    lol_alloc::LockedAllocator::new(lol_alloc::FreeListAllocator::new());
