@@ -64,7 +64,10 @@ pub fn fill(template: &str, vars: &[(&str, &str)]) -> String {
     let mut out = String::with_capacity(template.len() + 32);
     let mut rest = template;
     while let Some(open) = rest.find('{') {
-        let (before, after) = rest.split_at(open);
+        // `open` is a char boundary; the checked split links no panic path.
+        let Some((before, after)) = rest.split_at_checked(open) else {
+            break;
+        };
         out.push_str(before);
         let replaced = after.find('}').and_then(|close| {
             let name = after.get(1..close)?;
