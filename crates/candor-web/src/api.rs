@@ -92,7 +92,9 @@ pub(crate) struct Shared {
 #[derive(Debug)]
 pub struct Widget {
     shared: Rc<Shared>,
-    on_storage: Option<Closure<dyn FnMut(web_sys::StorageEvent)>>,
+    /// The `storage` listener (the same closure type as the dialog's
+    /// listeners: one piece of glue for both).
+    on_storage: Option<Closure<dyn FnMut(web_sys::Event)>>,
 }
 
 #[wasm_bindgen]
@@ -137,9 +139,11 @@ impl Widget {
         dialog::mount(&self.shared);
         if self.on_storage.is_none() {
             let weak = Rc::downgrade(&self.shared);
-            let on_storage = Closure::<dyn FnMut(web_sys::StorageEvent)>::new(
-                move |event: web_sys::StorageEvent| {
-                    let ours = match event.key() {
+            let on_storage =
+                Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+                    // Unchecked, as the typed closure was: a `storage`
+                    // listener gets a StorageEvent.
+                    let ours = match event.unchecked_ref::<web_sys::StorageEvent>().key() {
                         None => true,
                         Some(key) => key == CHOICES || key == LEDGER,
                     };
@@ -149,8 +153,7 @@ impl Widget {
                         // back: the other tab already did.
                         notify(&shared);
                     }
-                },
-            );
+                });
             if let Some(window) = web_sys::window() {
                 let _ = window.add_event_listener_with_callback(
                     "storage",

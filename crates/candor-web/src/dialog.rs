@@ -116,7 +116,7 @@ fn ticked(state: &api::State, prefs: &candor_core::Preferences, id: &str) -> boo
 pub(crate) fn el(doc: &Document, tag: &str, class: &str) -> Option<Element> {
     let e = doc.create_element(tag).ok()?;
     if !class.is_empty() {
-        e.set_class_name(class);
+        let _ = e.set_attribute("class", class);
     }
     Some(e)
 }
@@ -159,7 +159,7 @@ fn try_mount(shared: &Rc<Shared>) -> Option<()> {
         Some(host) => host,
         None => {
             let host = el(&doc, "div", "")?;
-            host.set_id("candor");
+            let _ = host.set_attribute("id", "candor");
             add(&doc.body()?, &host);
             host
         }
@@ -167,7 +167,7 @@ fn try_mount(shared: &Rc<Shared>) -> Option<()> {
     top_layer(&host);
     let root = match host.shadow_root() {
         Some(root) => {
-            root.set_inner_html("");
+            root.set_text_content(None);
             root
         }
         None => host
@@ -248,7 +248,7 @@ fn on_click(shared: &Shared, event: &Event) {
     };
     let Some(hit) = target.closest("[data-action]").ok().flatten() else {
         // A click on the backdrop keeps focus in the panel.
-        if target.class_name() == "backdrop" {
+        if target.get_attribute("class").as_deref() == Some("backdrop") {
             focus_panel(shared);
         }
         return;
@@ -307,7 +307,10 @@ fn on_key(shared: &Shared, event: &Event) {
             let wrap_to = if !inside {
                 Some(first)
             } else if key.shift_key()
-                && (is(&first) || active.as_ref().is_some_and(|a| a.class_name() == "panel"))
+                && (is(&first)
+                    || active
+                        .as_ref()
+                        .is_some_and(|a| a.get_attribute("class").as_deref() == Some("panel")))
             {
                 Some(last)
             } else if !key.shift_key() && is(&last) {
@@ -466,9 +469,9 @@ fn banner(
     );
     let body = el(doc, "div", "body")?;
     let title = text(doc, "h2", "title", t("bannerTitle"))?;
-    title.set_id("candor-banner-title");
+    attrs(&title, &[("id", "candor-banner-title")]);
     let para = text(doc, "p", "text", t("bannerText"))?;
-    para.set_id("candor-banner-text");
+    attrs(&para, &[("id", "candor-banner-text")]);
     if let Some(link) = policy_link(doc, texts, policy_url) {
         let _ = para.append_with_str_1(" ");
         add(&para, &link);
@@ -565,7 +568,7 @@ pub(crate) fn present_why(shared: &Shared, why: WhyRequest) {
     };
     match ui.panel.take() {
         Some(old) if ui.why.is_some() => {
-            let _ = root.replace_child(&backdrop, &old);
+            let _ = old.replace_with_with_node_1(&backdrop);
         }
         Some(old) => {
             // Another panel is open: it makes way.
@@ -619,14 +622,14 @@ fn panel(doc: &Document, state: &api::State) -> Option<Element> {
     );
     let head = el(doc, "div", "head")?;
     let title = text(doc, "h2", "title", t("preferencesTitle"))?;
-    title.set_id("candor-panel-title");
+    attrs(&title, &[("id", "candor-panel-title")]);
     let close = button(doc, "close", "close", "\u{00d7}")?;
     attrs(&close, &[("aria-label", t("close"))]);
     add(&head, &title);
     add(&head, &close);
     add(&panel, &head);
     let intro = text(doc, "p", "text", t("preferencesText"))?;
-    intro.set_id("candor-panel-text");
+    attrs(&intro, &[("id", "candor-panel-text")]);
     if let Some(link) = policy_link(doc, &texts, config.policy_url.as_deref()) {
         let _ = intro.append_with_str_1(" ");
         add(&intro, &link);
@@ -757,10 +760,10 @@ pub(crate) fn ask(shared: &Shared, purpose: &str, resolve: js_sys::Function) {
             ],
         );
         let title = text(&doc, "h2", "title", p.title.get(lang, default))?;
-        title.set_id("candor-ask-title");
+        attrs(&title, &[("id", "candor-ask-title")]);
         add(&prompt, &title);
         let body = text(&doc, "p", "text", p.description.get(lang, default))?;
-        body.set_id("candor-ask-text");
+        attrs(&body, &[("id", "candor-ask-text")]);
         add(&prompt, &body);
         let labels: Vec<&str> = p
             .signals

@@ -99,7 +99,7 @@ pub(crate) fn build(doc: &Document, state: &State, why: &WhyRequest, dir: &str) 
     );
     let head = el(doc, "div", "head")?;
     let title = text(doc, "h2", "title", t("whyTitle"))?;
-    title.set_id("candor-why-title");
+    attrs(&title, &[("id", "candor-why-title")]);
     let close = button(doc, "close", "close", "\u{00d7}")?;
     attrs(&close, &[("aria-label", t("close"))]);
     add(&head, &title);
@@ -109,7 +109,7 @@ pub(crate) fn build(doc: &Document, state: &State, why: &WhyRequest, dir: &str) 
         add(&panel, &text(doc, "p", "name", p.title.get(lang, default))?);
     }
     let explanation = text(doc, "p", "text", &report.explanation)?;
-    explanation.set_id("candor-why-text");
+    attrs(&explanation, &[("id", "candor-why-text")]);
     add(&panel, &explanation);
 
     // The choice behind it, and when.
