@@ -112,37 +112,116 @@ fn ticked(state: &api::State, prefs: &candor_core::Preferences, id: &str) -> boo
     granted && !gpc_off
 }
 
-/// `<tag class="class">`.
-pub(crate) fn el(doc: &Document, tag: &str, class: &str) -> Option<Element> {
+/// `<tag class="class" name="value"…>content</tag>`: no class attribute when
+/// `class` is empty, no text when `content` is `None`, the text as text. The
+/// attributes are set in order after the class. Every element the widget
+/// makes comes from here: one outlined function keeps each call site small.
+#[inline(never)]
+pub(crate) fn node(
+    doc: &Document,
+    tag: &str,
+    class: &str,
+    content: Option<&str>,
+    pairs: &[(&str, &str)],
+) -> Option<Element> {
     let e = doc.create_element(tag).ok()?;
     if !class.is_empty() {
         let _ = e.set_attribute("class", class);
     }
+    attrs(&e, pairs);
+    if content.is_some() {
+        e.set_text_content(content);
+    }
     Some(e)
 }
 
-/// `<tag class="class">text</tag>`, the text as text.
-pub(crate) fn text(doc: &Document, tag: &str, class: &str, content: &str) -> Option<Element> {
-    let e = el(doc, tag, class)?;
-    e.set_text_content(Some(content));
+/// [`node`], appended to `parent`.
+#[inline(never)]
+pub(crate) fn put(
+    parent: &Node,
+    doc: &Document,
+    tag: &str,
+    class: &str,
+    content: Option<&str>,
+    pairs: &[(&str, &str)],
+) -> Option<Element> {
+    let e = node(doc, tag, class, content, pairs)?;
+    let _ = parent.append_child(&e);
     Some(e)
+}
+
+/// `<tag class="class">`.
+pub(crate) fn el(doc: &Document, tag: &str, class: &str) -> Option<Element> {
+    node(doc, tag, class, None, &[])
 }
 
 /// A button with a `data-action`.
 pub(crate) fn button(doc: &Document, class: &str, action: &str, label: &str) -> Option<Element> {
-    let b = text(doc, "button", class, label)?;
-    attrs(&b, &[("type", "button"), ("data-action", action)]);
-    Some(b)
+    node(
+        doc,
+        "button",
+        class,
+        Some(label),
+        &[("type", "button"), ("data-action", action)],
+    )
 }
 
+/// A button with a `data-action`, appended to `parent`.
+pub(crate) fn put_button(
+    parent: &Node,
+    doc: &Document,
+    class: &str,
+    action: &str,
+    label: &str,
+) -> Option<Element> {
+    put(
+        parent,
+        doc,
+        "button",
+        class,
+        Some(label),
+        &[("type", "button"), ("data-action", action)],
+    )
+}
+
+/// Set attributes, in order.
+#[inline(never)]
 pub(crate) fn attrs(e: &Element, pairs: &[(&str, &str)]) {
     for (name, value) in pairs {
         let _ = e.set_attribute(name, value);
     }
 }
 
-pub(crate) fn add(parent: &impl AsRef<Node>, child: &impl AsRef<Node>) {
-    let _ = parent.as_ref().append_child(child.as_ref());
+/// Append `child` to `parent`.
+#[inline(never)]
+pub(crate) fn add(parent: &Node, child: &Node) {
+    let _ = parent.append_child(child);
+}
+
+/// `prefix` and the labels, comma-separated: "Uses: cart, views".
+#[inline(never)]
+pub(crate) fn list_line(prefix: &str, labels: &[&str]) -> String {
+    [prefix, " ", &labels.join(", ")].concat()
+}
+
+/// The "Uses: …" line of a purpose, if it declares a signal the config knows.
+fn data_used(texts: &Texts<'_>, purpose: &candor_core::Purpose, default: &str) -> Option<String> {
+    let config = texts.config;
+    let labels: Vec<&str> = purpose
+        .signals
+        .iter()
+        .filter_map(|id| config.signal(id))
+        .map(|s| s.label.get(texts.lang, default))
+        .collect();
+    (!labels.is_empty()).then(|| list_line(texts.get("dataUsed"), &labels))
+}
+
+/// How long a choice lasts: "Only for this visit." / "Lasts N days.".
+fn lasts(texts: &Texts<'_>, duration: Duration) -> String {
+    match duration {
+        Duration::Session => texts.get("lastsSession").to_owned(),
+        Duration::Days(n) => fill(texts.get("lastsDays"), &[("n", &u64_text(u64::from(n)))]),
+    }
 }
 
 /// Create the host and its shadow root, adopt the stylesheet, wire the
@@ -160,7 +239,8 @@ fn try_mount(shared: &Rc<Shared>) -> Option<()> {
         None => {
             let host = el(&doc, "div", "")?;
             let _ = host.set_attribute("id", "candor");
-            add(&doc.body()?, &host);
+            let body = doc.body()?;
+            add(&body, &host);
             host
         }
     };
@@ -179,7 +259,9 @@ fn try_mount(shared: &Rc<Shared>) -> Option<()> {
             root.set_adopted_style_sheets(&Array::of1(&sheet));
         }
         // Browsers without constructable stylesheets (Safari < 16.4).
-        _ => add(&root, &text(&doc, "style", "", CSS)?),
+        _ => {
+            put(&root, &doc, "style", "", Some(CSS), &[])?;
+        }
     }
     let mut ui = shared.ui.try_borrow_mut().ok()?;
     unmount_listeners(&mut ui);
@@ -456,9 +538,11 @@ fn banner(
     gpc_notice: bool,
 ) -> Option<Element> {
     let t = |key: &str| texts.get(key);
-    let banner = el(doc, "section", "banner")?;
-    attrs(
-        &banner,
+    let banner = node(
+        doc,
+        "section",
+        "banner",
+        None,
         &[
             ("role", "dialog"),
             ("aria-labelledby", "candor-banner-title"),
@@ -466,44 +550,59 @@ fn banner(
             ("lang", lang),
             ("dir", dir),
         ],
-    );
-    let body = el(doc, "div", "body")?;
-    let title = text(doc, "h2", "title", t("bannerTitle"))?;
-    attrs(&title, &[("id", "candor-banner-title")]);
-    let para = text(doc, "p", "text", t("bannerText"))?;
-    attrs(&para, &[("id", "candor-banner-text")]);
-    if let Some(link) = policy_link(doc, texts, policy_url) {
-        let _ = para.append_with_str_1(" ");
-        add(&para, &link);
-    }
-    add(&body, &title);
-    add(&body, &para);
+    )?;
+    let body = put(&banner, doc, "div", "body", None, &[])?;
+    put(
+        &body,
+        doc,
+        "h2",
+        "title",
+        Some(t("bannerTitle")),
+        &[("id", "candor-banner-title")],
+    )?;
+    let para = put(
+        &body,
+        doc,
+        "p",
+        "text",
+        Some(t("bannerText")),
+        &[("id", "candor-banner-text")],
+    )?;
+    policy_link(doc, texts, policy_url, &para);
     if gpc_notice {
-        add(&body, &text(doc, "p", "note gpc", t("noticeGpc"))?);
+        put(&body, doc, "p", "note gpc", Some(t("noticeGpc")), &[])?;
     }
-    let actions = el(doc, "div", "actions")?;
+    let actions = put(&banner, doc, "div", "actions", None, &[])?;
     for (action, key) in [
         ("accept-all", "acceptAll"),
         ("reject-all", "rejectAll"),
         ("customize", "customize"),
     ] {
-        add(&actions, &button(doc, "btn", action, t(key))?);
+        put_button(&actions, doc, "btn", action, t(key))?;
     }
-    add(&banner, &body);
-    add(&banner, &actions);
     Some(banner)
 }
 
-/// A link to the policy, unless the URL is a script URL.
-fn policy_link(doc: &Document, texts: &Texts<'_>, url: Option<&str>) -> Option<Element> {
-    let url = url?.trim();
+/// A space and a link to the policy at the end of `para`, unless the URL is
+/// a script URL.
+fn policy_link(doc: &Document, texts: &Texts<'_>, url: Option<&str>, para: &Element) {
+    let Some(url) = url.map(str::trim) else {
+        return;
+    };
     let scheme = url.get(..11).unwrap_or(url).to_ascii_lowercase();
     if url.is_empty() || scheme.starts_with("javascript:") || scheme.starts_with("data:") {
-        return None;
+        return;
     }
-    let link = text(doc, "a", "link", texts.get("policyLink"))?;
-    attrs(&link, &[("href", url)]);
-    Some(link)
+    if let Some(link) = node(
+        doc,
+        "a",
+        "link",
+        Some(texts.get("policyLink")),
+        &[("href", url)],
+    ) {
+        let _ = para.append_with_str_1(" ");
+        add(para, &link);
+    }
 }
 
 /// Open the preferences panel; focus moves in and returns to `opener` (or
@@ -607,11 +706,19 @@ fn panel(doc: &Document, state: &api::State) -> Option<Element> {
     let prefs = state.engine.preferences(&state.ctx());
     let dir = dir(lang);
 
-    let backdrop = el(doc, "div", "backdrop")?;
-    attrs(&backdrop, &[("lang", lang), ("dir", dir)]);
-    let panel = el(doc, "div", "panel")?;
-    attrs(
-        &panel,
+    let backdrop = node(
+        doc,
+        "div",
+        "backdrop",
+        None,
+        &[("lang", lang), ("dir", dir)],
+    )?;
+    let panel = put(
+        &backdrop,
+        doc,
+        "div",
+        "panel",
+        None,
         &[
             ("role", "dialog"),
             ("aria-modal", "true"),
@@ -619,32 +726,36 @@ fn panel(doc: &Document, state: &api::State) -> Option<Element> {
             ("aria-describedby", "candor-panel-text"),
             ("tabindex", "-1"),
         ],
-    );
-    let head = el(doc, "div", "head")?;
-    let title = text(doc, "h2", "title", t("preferencesTitle"))?;
-    attrs(&title, &[("id", "candor-panel-title")]);
-    let close = button(doc, "close", "close", "\u{00d7}")?;
-    attrs(&close, &[("aria-label", t("close"))]);
-    add(&head, &title);
-    add(&head, &close);
-    add(&panel, &head);
-    let intro = text(doc, "p", "text", t("preferencesText"))?;
-    attrs(&intro, &[("id", "candor-panel-text")]);
-    if let Some(link) = policy_link(doc, &texts, config.policy_url.as_deref()) {
-        let _ = intro.append_with_str_1(" ");
-        add(&intro, &link);
-    }
-    add(&panel, &intro);
+    )?;
+    head(
+        doc,
+        &panel,
+        t("preferencesTitle"),
+        "candor-panel-title",
+        t("close"),
+    )?;
+    let intro = put(
+        &panel,
+        doc,
+        "p",
+        "text",
+        Some(t("preferencesText")),
+        &[("id", "candor-panel-text")],
+    )?;
+    policy_link(doc, &texts, config.policy_url.as_deref(), &intro);
 
-    let list = el(doc, "ul", "purposes")?;
+    let list = put(&panel, doc, "ul", "purposes", None, &[])?;
     for purpose in &config.purposes {
-        let item = el(doc, "li", "purpose")?;
-        let label = el(doc, "label", "row")?;
-        let input = el(doc, "input", "")?;
-        attrs(
-            &input,
+        let item = put(&list, doc, "li", "purpose", None, &[])?;
+        let label = put(&item, doc, "label", "row", None, &[])?;
+        let input = put(
+            &label,
+            doc,
+            "input",
+            "",
+            None,
             &[("type", "checkbox"), ("data-purpose", &purpose.id)],
-        );
+        )?;
         let input: HtmlInputElement = input.dyn_into().ok()?;
         if purpose.required {
             input.set_checked(true);
@@ -652,54 +763,52 @@ fn panel(doc: &Document, state: &api::State) -> Option<Element> {
         } else {
             input.set_checked(ticked(state, &prefs, &purpose.id));
         }
-        add(&label, &input);
-        add(
-            &label,
-            &text(doc, "span", "name", purpose.title.get(lang, default))?,
-        );
+        let name = purpose.title.get(lang, default);
+        put(&label, doc, "span", "name", Some(name), &[])?;
         if purpose.required {
-            add(&label, &text(doc, "span", "tag", t("required"))?);
+            put(&label, doc, "span", "tag", Some(t("required")), &[])?;
         }
-        add(&item, &label);
-        add(
-            &item,
-            &text(doc, "p", "desc", purpose.description.get(lang, default))?,
-        );
-        let labels: Vec<&str> = purpose
-            .signals
-            .iter()
-            .filter_map(|id| config.signal(id))
-            .map(|s| s.label.get(lang, default))
-            .collect();
-        if !labels.is_empty() {
-            let data = [t("dataUsed"), " ", &labels.join(", ")].concat();
-            add(&item, &text(doc, "p", "meta", &data)?);
+        let desc = purpose.description.get(lang, default);
+        put(&item, doc, "p", "desc", Some(desc), &[])?;
+        if let Some(data) = data_used(&texts, purpose, default) {
+            put(&item, doc, "p", "meta", Some(&data), &[])?;
         }
         if !purpose.required {
-            let lasts = match purpose.duration {
-                Duration::Session => t("lastsSession").to_owned(),
-                Duration::Days(n) => fill(t("lastsDays"), &[("n", &u64_text(u64::from(n)))]),
-            };
-            add(&item, &text(doc, "p", "meta", &lasts)?);
+            let lasts = lasts(&texts, purpose.duration);
+            put(&item, doc, "p", "meta", Some(&lasts), &[])?;
         }
         if purpose.sale_or_share {
-            add(&item, &text(doc, "p", "note", t("saleOrShare"))?);
+            put(&item, doc, "p", "note", Some(t("saleOrShare")), &[])?;
             if state.gpc {
-                add(&item, &text(doc, "p", "note gpc", t("gpcNote"))?);
+                put(&item, doc, "p", "note gpc", Some(t("gpcNote")), &[])?;
             }
         }
-        add(&list, &item);
     }
-    add(&panel, &list);
-    let actions = el(doc, "div", "actions")?;
-    add(
+    let actions = put(&panel, doc, "div", "actions", None, &[])?;
+    put_button(
         &actions,
-        &button(doc, "btn secondary", "download-receipt", t("download"))?,
-    );
-    add(&actions, &button(doc, "btn", "save", t("save"))?);
-    add(&panel, &actions);
-    add(&backdrop, &panel);
+        doc,
+        "btn secondary",
+        "download-receipt",
+        t("download"),
+    )?;
+    put_button(&actions, doc, "btn", "save", t("save"))?;
     Some(backdrop)
+}
+
+/// A modal panel's head: the `<h2>` title (with `id`) and the close button.
+pub(crate) fn head(
+    doc: &Document,
+    panel: &Element,
+    title: &str,
+    id: &str,
+    close: &str,
+) -> Option<()> {
+    let head = put(panel, doc, "div", "head", None, &[])?;
+    put(&head, doc, "h2", "title", Some(title), &[("id", id)])?;
+    let button = put_button(&head, doc, "close", "close", "\u{00d7}")?;
+    attrs(&button, &[("aria-label", close)]);
+    Some(())
 }
 
 /// Close the panel and return focus to its opener (or the "Privacy choices"
@@ -747,9 +856,11 @@ pub(crate) fn ask(shared: &Shared, purpose: &str, resolve: js_sys::Function) {
         let default = config.default_language.as_str();
         let texts = Texts { config, lang };
         let t = |key: &str| texts.get(key);
-        let prompt = el(&doc, "section", "prompt")?;
-        attrs(
-            &prompt,
+        let prompt = node(
+            &doc,
+            "section",
+            "prompt",
+            None,
             &[
                 ("role", "dialog"),
                 ("aria-labelledby", "candor-ask-title"),
@@ -758,32 +869,33 @@ pub(crate) fn ask(shared: &Shared, purpose: &str, resolve: js_sys::Function) {
                 ("lang", lang),
                 ("dir", dir(lang)),
             ],
-        );
-        let title = text(&doc, "h2", "title", p.title.get(lang, default))?;
-        attrs(&title, &[("id", "candor-ask-title")]);
-        add(&prompt, &title);
-        let body = text(&doc, "p", "text", p.description.get(lang, default))?;
-        attrs(&body, &[("id", "candor-ask-text")]);
-        add(&prompt, &body);
-        let labels: Vec<&str> = p
-            .signals
-            .iter()
-            .filter_map(|id| config.signal(id))
-            .map(|s| s.label.get(lang, default))
-            .collect();
-        if !labels.is_empty() {
-            let data = [t("dataUsed"), " ", &labels.join(", ")].concat();
-            add(&prompt, &text(&doc, "p", "meta", &data)?);
+        )?;
+        let title = p.title.get(lang, default);
+        put(
+            &prompt,
+            &doc,
+            "h2",
+            "title",
+            Some(title),
+            &[("id", "candor-ask-title")],
+        )?;
+        let body = p.description.get(lang, default);
+        put(
+            &prompt,
+            &doc,
+            "p",
+            "text",
+            Some(body),
+            &[("id", "candor-ask-text")],
+        )?;
+        if let Some(data) = data_used(&texts, p, default) {
+            put(&prompt, &doc, "p", "meta", Some(&data), &[])?;
         }
-        let lasts = match p.duration {
-            Duration::Session => t("lastsSession").to_owned(),
-            Duration::Days(n) => fill(t("lastsDays"), &[("n", &u64_text(u64::from(n)))]),
-        };
-        add(&prompt, &text(&doc, "p", "meta", &lasts)?);
-        let actions = el(&doc, "div", "actions")?;
-        add(&actions, &button(&doc, "btn", "ask-yes", t("yes"))?);
-        add(&actions, &button(&doc, "btn", "ask-no", t("no"))?);
-        add(&prompt, &actions);
+        let lasts = lasts(&texts, p.duration);
+        put(&prompt, &doc, "p", "meta", Some(&lasts), &[])?;
+        let actions = put(&prompt, &doc, "div", "actions", None, &[])?;
+        put_button(&actions, &doc, "btn", "ask-yes", t("yes"))?;
+        put_button(&actions, &doc, "btn", "ask-no", t("no"))?;
         add(&root, &prompt);
         let back = doc
             .active_element()

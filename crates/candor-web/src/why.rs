@@ -11,7 +11,7 @@ use wasm_bindgen::JsValue;
 use web_sys::{Document, Element};
 
 use crate::api::{self, Shared, State};
-use crate::dialog::{self, add, attrs, button, el, text};
+use crate::dialog::{self, node, put, put_button};
 
 /// The request the panel explains, kept to re-render after a switch-off.
 #[derive(Debug, Clone)]
@@ -83,11 +83,19 @@ pub(crate) fn build(doc: &Document, state: &State, why: &WhyRequest, dir: &str) 
     let report = engine.report(&request, &decision, lang);
     let purpose = config.purpose(&why.purpose).filter(|_| !why.invalid);
 
-    let backdrop = el(doc, "div", "backdrop")?;
-    attrs(&backdrop, &[("lang", lang), ("dir", dir)]);
-    let panel = el(doc, "div", "panel why")?;
-    attrs(
-        &panel,
+    let backdrop = node(
+        doc,
+        "div",
+        "backdrop",
+        None,
+        &[("lang", lang), ("dir", dir)],
+    )?;
+    let panel = put(
+        &backdrop,
+        doc,
+        "div",
+        "panel why",
+        None,
         &[
             ("role", "dialog"),
             ("aria-modal", "true"),
@@ -96,21 +104,27 @@ pub(crate) fn build(doc: &Document, state: &State, why: &WhyRequest, dir: &str) 
             ("tabindex", "-1"),
             ("data-reason", report.reason),
         ],
-    );
-    let head = el(doc, "div", "head")?;
-    let title = text(doc, "h2", "title", t("whyTitle"))?;
-    attrs(&title, &[("id", "candor-why-title")]);
-    let close = button(doc, "close", "close", "\u{00d7}")?;
-    attrs(&close, &[("aria-label", t("close"))]);
-    add(&head, &title);
-    add(&head, &close);
-    add(&panel, &head);
+    )?;
+    dialog::head(doc, &panel, t("whyTitle"), "candor-why-title", t("close"))?;
     if let Some(p) = purpose {
-        add(&panel, &text(doc, "p", "name", p.title.get(lang, default))?);
+        put(
+            &panel,
+            doc,
+            "p",
+            "name",
+            Some(p.title.get(lang, default)),
+            &[],
+        )?;
     }
-    let explanation = text(doc, "p", "text", &report.explanation)?;
-    attrs(&explanation, &[("id", "candor-why-text")]);
-    add(&panel, &explanation);
+    let explanation = Some(report.explanation.as_str());
+    put(
+        &panel,
+        doc,
+        "p",
+        "text",
+        explanation,
+        &[("id", "candor-why-text")],
+    )?;
 
     // The choice behind it, and when.
     let mut granted = false;
@@ -128,7 +142,7 @@ pub(crate) fn build(doc: &Document, state: &State, why: &WhyRequest, dir: &str) 
                 None => t("whyNoChoice").to_owned(),
             }
         };
-        add(&panel, &text(doc, "p", "meta choice", &line)?);
+        put(&panel, doc, "p", "meta choice", Some(&line), &[])?;
         // The data it uses: the request's signals, else the purpose's.
         let ids: Vec<&str> = if signals.is_empty() {
             p.signals.iter().map(String::as_str).collect()
@@ -144,15 +158,13 @@ pub(crate) fn build(doc: &Document, state: &State, why: &WhyRequest, dir: &str) 
             })
             .collect();
         if !labels.is_empty() {
-            let data = [t("whyData"), " ", &labels.join(", ")].concat();
-            add(&panel, &text(doc, "p", "meta data", &data)?);
+            let data = dialog::list_line(t("whyData"), &labels);
+            put(&panel, doc, "p", "meta data", Some(&data), &[])?;
         }
     }
     if granted {
-        let actions = el(doc, "div", "actions")?;
-        add(&actions, &button(doc, "btn", "switch-off", t("switchOff"))?);
-        add(&panel, &actions);
+        let actions = put(&panel, doc, "div", "actions", None, &[])?;
+        put_button(&actions, doc, "btn", "switch-off", t("switchOff"))?;
     }
-    add(&backdrop, &panel);
     Some(backdrop)
 }
