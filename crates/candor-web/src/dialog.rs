@@ -629,13 +629,7 @@ pub(crate) fn show(shared: &Shared, opener: Option<HtmlElement>) {
     if ui.panel.is_some() {
         return;
     }
-    ui.opener = opener.or_else(|| {
-        let host: Option<&JsValue> = ui.host.as_ref().map(AsRef::as_ref);
-        doc.active_element()
-            .filter(|a| Some(AsRef::<JsValue>::as_ref(a)) != host)
-            .or_else(|| root.active_element())
-            .and_then(|a| a.dyn_into::<HtmlElement>().ok())
-    });
+    ui.opener = opener.or_else(|| focused(&doc, &ui, &root));
     let Some(backdrop) = panel(&doc, &state) else {
         return;
     };
@@ -645,6 +639,16 @@ pub(crate) fn show(shared: &Shared, opener: Option<HtmlElement>) {
     drop(ui);
     drop(state);
     focus_panel(shared);
+}
+
+/// What has focus, where it returns when a panel closes: the page's active
+/// element, or inside the shadow root when that is the host.
+fn focused(doc: &Document, ui: &Ui, root: &ShadowRoot) -> Option<HtmlElement> {
+    let host: Option<&JsValue> = ui.host.as_ref().map(AsRef::as_ref);
+    doc.active_element()
+        .filter(|a| Some(AsRef::<JsValue>::as_ref(a)) != host)
+        .or_else(|| root.active_element())
+        .and_then(|a| a.dyn_into::<HtmlElement>().ok())
 }
 
 /// Open the "Why this?" panel for `why`, or re-render it in place if it is
@@ -675,12 +679,7 @@ pub(crate) fn present_why(shared: &Shared, why: WhyRequest) {
             add(&root, &backdrop);
         }
         None => {
-            let host: Option<&JsValue> = ui.host.as_ref().map(AsRef::as_ref);
-            ui.opener = doc
-                .active_element()
-                .filter(|a| Some(AsRef::<JsValue>::as_ref(a)) != host)
-                .or_else(|| root.active_element())
-                .and_then(|a| a.dyn_into::<HtmlElement>().ok());
+            ui.opener = focused(&doc, &ui, &root);
             add(&root, &backdrop);
         }
     }
