@@ -3,12 +3,13 @@
 //! [`Config::from_json`] parses in two steps:
 //!
 //! 1. **Shape.** [`crate::json`] reads the text into a tree (syntax errors
-//!    keep serde_json's wording and `at line L column C`), then private raw
-//!    structs are filled by hand, rejecting unknown fields and wrong types
-//!    with serde's wording and the field's path, e.g.
+//!    keep serde_json's wording and `at line L column C`), then the tree is
+//!    checked against a table of the document's fields and their types,
+//!    rejecting unknown fields and wrong types with serde's wording and the
+//!    field's path, e.g.
 //!    ``signals[0].kind: unknown variant `shoesize`, expected one of …``.
 //!    (No serde in the wasm: see `docs/size.md`.)
-//! 2. **Meaning.** The raw document is checked and turned into a [`Config`]:
+//! 2. **Meaning.** The checked tree is read into a [`Config`]:
 //!    ids present and unique, references resolved, the policy rules of the
 //!    contract enforced. Every error names the field path and the offending
 //!    value, e.g. `purposes[2].signals[1]: unknown signal "shoe-size"`.
@@ -271,68 +272,117 @@ fn err<T>(path: impl Into<String>, message: impl Into<String>) -> Result<T, Conf
 }
 
 // ---------------------------------------------------------------------------
-// Raw (shape-only) documents, read from a `json::Value` tree by hand with
-// serde's messages: `unknown field `x`, expected one of …`, `invalid type:
-// string "1", expected i64`, `missing field `purposes``.
+// Shape: the document's structure as a table ([`CONFIG`]), checked by one
+// walker ([`check`]) with serde's messages: `unknown field `x`, expected one
+// of …`, `invalid type: string "1", expected i64`, `missing field
+// `purposes``.
 
-struct RawConfig {
-    revision: i64,
-    policy_url: Option<String>,
-    expires_after_days: Option<i64>,
-    default_language: Option<String>,
-    demographic_targeting: Option<DemographicTargeting>,
-    signals: Vec<RawSignal>,
-    channels: Vec<RawChannel>,
-    purposes: Vec<RawPurpose>,
-    google_consent_mode: Option<SortedMap<String, Vec<String>>>,
-    translations: SortedMap<String, SortedMap<String, String>>,
-    receipt_endpoint: Option<String>,
-    reload_on_withdrawal: bool,
+/// What a value of the document must look like.
+enum Shape {
+    /// An integer that fits in an `i64`.
+    Int,
+    /// A string.
+    Str,
+    /// `true` or `false`.
+    Bool,
+    /// Localized text: a string, or an object of strings.
+    Text,
+    /// A string (the name is checked later) or `{ "days": N }`.
+    Duration,
+    /// A unit-variant enum (named for messages): one of the strings.
+    Enum(&'static str, &'static [&'static str]),
+    /// An array of values of one shape.
+    List(&'static Shape),
+    /// An object of values of one shape, under any keys.
+    Map(&'static Shape),
+    /// An object with known fields (a struct, named for messages).
+    Struct(&'static str, &'static [Field]),
+    /// `null`, which counts as absent, or the shape.
+    OrNull(&'static Shape),
 }
 
-struct RawSignal {
-    id: Option<String>,
-    kind: SignalKind,
-    label: RawText,
-}
+/// A struct field: key, shape, and whether it must be present.
+struct Field(&'static str, Shape, bool);
 
-struct RawChannel {
-    id: Option<String>,
-    label: RawText,
-    cap: Option<RawCap>,
-}
+const OPT_STR: Shape = Shape::OrNull(&Shape::Str);
+const OPT_INT: Shape = Shape::OrNull(&Shape::Int);
+const STRINGS: Shape = Shape::List(&Shape::Str);
 
-struct RawCap {
-    max: i64,
-    per_hours: Option<i64>,
-    per_days: Option<i64>,
-}
+/// The whole document.
+static CONFIG: Shape = Shape::Struct(
+    "RawConfig",
+    &[
+        Field("revision", Shape::Int, false),
+        Field("policyUrl", OPT_STR, false),
+        Field("expiresAfterDays", OPT_INT, false),
+        Field("defaultLanguage", OPT_STR, false),
+        Field(
+            "demographicTargeting",
+            Shape::OrNull(&Shape::Enum("DemographicTargeting", &["deny", "disclosed"])),
+            false,
+        ),
+        Field("signals", Shape::List(&SIGNAL), false),
+        Field("channels", Shape::List(&CHANNEL), false),
+        Field("purposes", Shape::List(&PURPOSE), true),
+        Field(
+            "googleConsentMode",
+            Shape::OrNull(&Shape::Map(&STRINGS)),
+            false,
+        ),
+        Field("translations", Shape::Map(&Shape::Map(&Shape::Str)), false),
+        Field("receiptEndpoint", OPT_STR, false),
+        Field("reloadOnWithdrawal", Shape::Bool, false),
+    ],
+);
 
-struct RawPurpose {
-    id: Option<String>,
-    required: bool,
-    duration: Option<RawDuration>,
-    signals: Vec<String>,
-    channels: Vec<String>,
-    title: RawText,
-    description: RawText,
-    sale_or_share: bool,
-    cookies: Vec<String>,
-}
+static SIGNAL: Shape = Shape::Struct(
+    "RawSignal",
+    &[
+        Field("id", OPT_STR, false),
+        Field(
+            "kind",
+            Shape::Enum(
+                "SignalKind",
+                &["interest", "context", "demographic", "sensitive"],
+            ),
+            true,
+        ),
+        Field("label", Shape::Text, true),
+    ],
+);
 
-/// `"text"` or `{ "en": "text", … }`.
-enum RawText {
-    Plain(String),
-    Localized(SortedMap<String, String>),
-}
+static CHANNEL: Shape = Shape::Struct(
+    "RawChannel",
+    &[
+        Field("id", OPT_STR, false),
+        Field("label", Shape::Text, true),
+        Field("cap", Shape::OrNull(&CAP), false),
+    ],
+);
 
-/// `"session"` or `{ "days": N }`.
-enum RawDuration {
-    Named(String),
-    Days(i64),
-}
+static CAP: Shape = Shape::Struct(
+    "RawCap",
+    &[
+        Field("max", Shape::Int, true),
+        Field("perHours", OPT_INT, false),
+        Field("perDays", OPT_INT, false),
+    ],
+);
 
-type Shape<T> = Result<T, ConfigError>;
+static PURPOSE: Shape = Shape::Struct(
+    "RawPurpose",
+    &[
+        Field("id", OPT_STR, false),
+        Field("required", Shape::Bool, false),
+        Field("duration", Shape::OrNull(&Shape::Duration), false),
+        Field("signals", STRINGS, false),
+        Field("channels", STRINGS, false),
+        Field("title", Shape::Text, true),
+        Field("description", Shape::Text, true),
+        Field("saleOrShare", Shape::Bool, false),
+        Field("cookies", STRINGS, false),
+    ],
+);
 
 /// `path.key` (`key` at the top).
 fn key_path(path: &str, key: &str) -> String {
@@ -415,372 +465,134 @@ fn unexpected(v: &Value) -> String {
     }
 }
 
-fn invalid_type<T>(path: &str, v: &Value, expected: &str) -> Shape<T> {
-    err(
-        path,
-        ["invalid type: ", &unexpected(v), ", expected ", expected].concat(),
-    )
-}
-
-fn missing<T>(path: &str, field: &str) -> Shape<T> {
-    err(path, ["missing field `", field, "`"].concat())
-}
-
-/// The members of a struct-like object; anything else is a type error.
-fn members<'v>(path: &str, v: &'v Value, name: &str) -> Shape<&'v [(String, Value)]> {
-    match v {
-        Value::Object(m) => Ok(m),
-        _ => invalid_type(path, v, &["struct ", name].concat()),
-    }
-}
-
-fn unknown_field<T>(path: &str, key: &str, fields: &[&str]) -> Shape<T> {
-    err(
-        key_path(path, key),
-        ["unknown field `", key, "`, ", &one_of(fields)].concat(),
-    )
-}
-
-fn int(path: &str, v: &Value) -> Shape<i64> {
-    if let Some(n) = v.as_i64() {
-        return Ok(n);
-    }
-    match v {
-        Value::Number(n) if v.is_integer() && !n.starts_with('-') && v.as_u64().is_some() => err(
-            path,
-            ["invalid value: integer `", n, "`, expected i64"].concat(),
-        ),
-        _ => invalid_type(path, v, "i64"),
-    }
-}
-
-fn opt_int(path: &str, v: &Value) -> Shape<Option<i64>> {
-    match v {
-        Value::Null => Ok(None),
-        v => int(path, v).map(Some),
-    }
-}
-
-fn string(path: &str, v: &Value) -> Shape<String> {
-    match v {
-        Value::String(s) => Ok(s.clone()),
-        _ => invalid_type(path, v, "a string"),
-    }
-}
-
-fn opt_string(path: &str, v: &Value) -> Shape<Option<String>> {
-    match v {
-        Value::Null => Ok(None),
-        v => string(path, v).map(Some),
-    }
-}
-
-fn boolean(path: &str, v: &Value) -> Shape<bool> {
-    match v {
-        Value::Bool(b) => Ok(*b),
-        _ => invalid_type(path, v, "a boolean"),
-    }
-}
-
-fn strings(path: &str, v: &Value) -> Shape<Vec<String>> {
-    match v {
-        Value::Array(items) => items
-            .iter()
-            .enumerate()
-            .map(|(i, s)| string(&index_path(path, i), s))
-            .collect(),
-        _ => invalid_type(path, v, "a sequence"),
-    }
-}
-
-fn map<T>(
-    path: &str,
-    v: &Value,
-    item: fn(&str, &Value) -> Shape<T>,
-) -> Shape<SortedMap<String, T>> {
-    match v {
-        Value::Object(m) => {
-            let mut out = SortedMap::new();
-            for (k, v) in m {
-                out.insert(k.clone(), item(&key_path(path, k), v)?);
-            }
-            Ok(out)
-        }
-        _ => invalid_type(path, v, "a map"),
-    }
-}
-
-fn list<T>(path: &str, v: &Value, item: fn(&str, &Value) -> Shape<T>) -> Shape<Vec<T>> {
-    match v {
-        Value::Array(items) => items
-            .iter()
-            .enumerate()
-            .map(|(i, x)| item(&index_path(path, i), x))
-            .collect(),
-        _ => invalid_type(path, v, "a sequence"),
-    }
-}
-
-/// A unit-variant enum written as a string.
-fn variant<T: Copy>(path: &str, v: &Value, name: &str, variants: &[(&str, T)]) -> Shape<T> {
-    let Value::String(s) = v else {
-        return invalid_type(path, v, &["enum ", name].concat());
-    };
-    if let Some((_, x)) = variants.iter().find(|(n, _)| n == s) {
-        return Ok(*x);
-    }
-    let names: Vec<&str> = variants.iter().map(|(n, _)| *n).collect();
-    err(
-        path,
-        ["unknown variant `", s, "`, ", &one_of(&names)].concat(),
-    )
-}
-
-const CONFIG_FIELDS: [&str; 12] = [
-    "revision",
-    "policyUrl",
-    "expiresAfterDays",
-    "defaultLanguage",
-    "demographicTargeting",
-    "signals",
-    "channels",
-    "purposes",
-    "googleConsentMode",
-    "translations",
-    "receiptEndpoint",
-    "reloadOnWithdrawal",
-];
-
-fn raw_config(v: &Value) -> Shape<RawConfig> {
-    let mut raw = RawConfig {
-        revision: 0,
-        policy_url: None,
-        expires_after_days: None,
-        default_language: None,
-        demographic_targeting: None,
-        signals: Vec::new(),
-        channels: Vec::new(),
-        purposes: Vec::new(),
-        google_consent_mode: None,
-        translations: SortedMap::new(),
-        receipt_endpoint: None,
-        reload_on_withdrawal: false,
-    };
-    let mut has_purposes = false;
-    for (k, v) in members("", v, "RawConfig")? {
-        let p = k.as_str();
-        match p {
-            "revision" => raw.revision = int(p, v)?,
-            "policyUrl" => raw.policy_url = opt_string(p, v)?,
-            "expiresAfterDays" => raw.expires_after_days = opt_int(p, v)?,
-            "defaultLanguage" => raw.default_language = opt_string(p, v)?,
-            "demographicTargeting" => {
-                raw.demographic_targeting = match v {
-                    Value::Null => None,
-                    v => Some(variant(
-                        p,
-                        v,
-                        "DemographicTargeting",
-                        &[
-                            ("deny", DemographicTargeting::Deny),
-                            ("disclosed", DemographicTargeting::Disclosed),
-                        ],
-                    )?),
+/// Check `v` against `shape`, depth first in document order, so that the
+/// error reported is the one serde reported.
+fn check(path: &str, v: &Value, shape: &Shape) -> Result<(), ConfigError> {
+    let expected: [&str; 2] = match (shape, v) {
+        (Shape::OrNull(_), Value::Null)
+        | (Shape::Str, Value::String(_))
+        | (Shape::Bool, Value::Bool(_))
+        | (Shape::Text | Shape::Duration, Value::String(_)) => return Ok(()),
+        (Shape::OrNull(shape), v) => return check(path, v, shape),
+        (Shape::Int, v) => {
+            return match v {
+                _ if v.as_i64().is_some() => Ok(()),
+                Value::Number(n)
+                    if v.is_integer() && !n.starts_with('-') && v.as_u64().is_some() =>
+                {
+                    err(
+                        path,
+                        ["invalid value: integer `", n, "`, expected i64"].concat(),
+                    )
                 }
+                _ => invalid_type(path, v, &["i64"]),
             }
-            "signals" => raw.signals = list(p, v, raw_signal)?,
-            "channels" => raw.channels = list(p, v, raw_channel)?,
-            "purposes" => {
-                raw.purposes = list(p, v, raw_purpose)?;
-                has_purposes = true;
-            }
-            "googleConsentMode" => {
-                raw.google_consent_mode = match v {
-                    Value::Null => None,
-                    v => Some(map(p, v, strings)?),
-                }
-            }
-            "translations" => raw.translations = map(p, v, |p, v| map(p, v, string))?,
-            "receiptEndpoint" => raw.receipt_endpoint = opt_string(p, v)?,
-            "reloadOnWithdrawal" => raw.reload_on_withdrawal = boolean(p, v)?,
-            _ => return unknown_field("", k, &CONFIG_FIELDS),
         }
-    }
-    if !has_purposes {
-        return missing("", "purposes");
-    }
-    Ok(raw)
-}
-
-fn raw_signal(path: &str, v: &Value) -> Shape<RawSignal> {
-    let (mut id, mut kind, mut label) = (None, None, None);
-    for (k, v) in members(path, v, "RawSignal")? {
-        let p = &key_path(path, k);
-        match k.as_str() {
-            "id" => id = opt_string(p, v)?,
-            "kind" => {
-                kind = Some(variant(
-                    p,
-                    v,
-                    "SignalKind",
-                    &[
-                        ("interest", SignalKind::Interest),
-                        ("context", SignalKind::Context),
-                        ("demographic", SignalKind::Demographic),
-                        ("sensitive", SignalKind::Sensitive),
-                    ],
-                )?)
+        (Shape::Text, Value::Object(m)) if m.iter().all(|(_, t)| t.as_str().is_some()) => {
+            return Ok(())
+        }
+        (Shape::Text, _) => return err(path, "a string or a map from language tag to string"),
+        (Shape::Duration, Value::Object(m)) if matches!(m.as_slice(), [(k, n)] if k == "days" && n.as_i64().is_some()) => {
+            return Ok(())
+        }
+        (Shape::Duration, _) => return err(path, r#""session" or { "days": N }"#),
+        (Shape::Enum(_, names), Value::String(s)) => {
+            if names.contains(&s.as_str()) {
+                return Ok(());
             }
-            "label" => label = Some(raw_text(p, v)?),
-            _ => return unknown_field(path, k, &["id", "kind", "label"]),
+            return err(
+                path,
+                ["unknown variant `", s, "`, ", &one_of(names)].concat(),
+            );
         }
-    }
-    let Some(kind) = kind else {
-        return missing(path, "kind");
-    };
-    let Some(label) = label else {
-        return missing(path, "label");
-    };
-    Ok(RawSignal { id, kind, label })
-}
-
-fn raw_channel(path: &str, v: &Value) -> Shape<RawChannel> {
-    let (mut id, mut label, mut cap) = (None, None, None);
-    for (k, v) in members(path, v, "RawChannel")? {
-        let p = &key_path(path, k);
-        match k.as_str() {
-            "id" => id = opt_string(p, v)?,
-            "label" => label = Some(raw_text(p, v)?),
-            "cap" => {
-                cap = match v {
-                    Value::Null => None,
-                    v => Some(raw_cap(p, v)?),
-                }
+        (Shape::List(item), Value::Array(items)) => {
+            for (i, x) in items.iter().enumerate() {
+                check(&index_path(path, i), x, item)?;
             }
-            _ => return unknown_field(path, k, &["id", "label", "cap"]),
+            return Ok(());
         }
-    }
-    let Some(label) = label else {
-        return missing(path, "label");
-    };
-    Ok(RawChannel { id, label, cap })
-}
-
-fn raw_cap(path: &str, v: &Value) -> Shape<RawCap> {
-    let (mut max, mut per_hours, mut per_days) = (None, None, None);
-    for (k, v) in members(path, v, "RawCap")? {
-        let p = &key_path(path, k);
-        match k.as_str() {
-            "max" => max = Some(int(p, v)?),
-            "perHours" => per_hours = opt_int(p, v)?,
-            "perDays" => per_days = opt_int(p, v)?,
-            _ => return unknown_field(path, k, &["max", "perHours", "perDays"]),
-        }
-    }
-    let Some(max) = max else {
-        return missing(path, "max");
-    };
-    Ok(RawCap {
-        max,
-        per_hours,
-        per_days,
-    })
-}
-
-const PURPOSE_FIELDS: [&str; 9] = [
-    "id",
-    "required",
-    "duration",
-    "signals",
-    "channels",
-    "title",
-    "description",
-    "saleOrShare",
-    "cookies",
-];
-
-fn raw_purpose(path: &str, v: &Value) -> Shape<RawPurpose> {
-    let mut id = None;
-    let mut required = false;
-    let mut duration = None;
-    let mut signals = Vec::new();
-    let mut channels = Vec::new();
-    let mut title = None;
-    let mut description = None;
-    let mut sale_or_share = false;
-    let mut cookies = Vec::new();
-    for (k, v) in members(path, v, "RawPurpose")? {
-        let p = &key_path(path, k);
-        match k.as_str() {
-            "id" => id = opt_string(p, v)?,
-            "required" => required = boolean(p, v)?,
-            "duration" => {
-                duration = match v {
-                    Value::Null => None,
-                    v => Some(raw_duration(p, v)?),
-                }
+        (Shape::Map(item), Value::Object(members)) => {
+            for (k, x) in members {
+                check(&key_path(path, k), x, item)?;
             }
-            "signals" => signals = strings(p, v)?,
-            "channels" => channels = strings(p, v)?,
-            "title" => title = Some(raw_text(p, v)?),
-            "description" => description = Some(raw_text(p, v)?),
-            "saleOrShare" => sale_or_share = boolean(p, v)?,
-            "cookies" => cookies = strings(p, v)?,
-            _ => return unknown_field(path, k, &PURPOSE_FIELDS),
+            return Ok(());
         }
-    }
-    let Some(title) = title else {
-        return missing(path, "title");
-    };
-    let Some(description) = description else {
-        return missing(path, "description");
-    };
-    Ok(RawPurpose {
-        id,
-        required,
-        duration,
-        signals,
-        channels,
-        title,
-        description,
-        sale_or_share,
-        cookies,
-    })
-}
-
-fn raw_text(path: &str, v: &Value) -> Shape<RawText> {
-    match v {
-        Value::String(s) => return Ok(RawText::Plain(s.clone())),
-        Value::Object(m) => {
-            let mut out = SortedMap::new();
-            for (k, v) in m {
-                match v {
-                    Value::String(s) => out.insert(k.clone(), s.clone()),
-                    _ => break,
+        (Shape::Struct(_, fields), Value::Object(members)) => {
+            for (k, x) in members {
+                let Some(Field(_, shape, _)) = fields.iter().find(|f| f.0 == k) else {
+                    let names: Vec<&str> = fields.iter().map(|f| f.0).collect();
+                    return err(
+                        key_path(path, k),
+                        ["unknown field `", k, "`, ", &one_of(&names)].concat(),
+                    );
                 };
+                check(&key_path(path, k), x, shape)?;
             }
-            if out.len() == m.len() {
-                return Ok(RawText::Localized(out));
-            }
+            return match fields.iter().find(|f| f.2 && v.get(f.0).is_none()) {
+                Some(Field(name, ..)) => err(path, ["missing field `", name, "`"].concat()),
+                None => Ok(()),
+            };
         }
-        _ => {}
-    }
-    err(path, "a string or a map from language tag to string")
+        (Shape::Str, _) => ["a string", ""],
+        (Shape::Bool, _) => ["a boolean", ""],
+        (Shape::List(_), _) => ["a sequence", ""],
+        (Shape::Map(_), _) => ["a map", ""],
+        (Shape::Enum(name, _), _) => ["enum ", name],
+        (Shape::Struct(name, _), _) => ["struct ", name],
+    };
+    invalid_type(path, v, &expected)
 }
 
-fn raw_duration(path: &str, v: &Value) -> Shape<RawDuration> {
-    match v {
-        Value::String(s) => return Ok(RawDuration::Named(s.clone())),
-        Value::Object(m) => {
-            if let [(k, n)] = m.as_slice() {
-                if let (true, Some(days)) = (k == "days", n.as_i64()) {
-                    return Ok(RawDuration::Days(days));
-                }
-            }
-        }
-        _ => {}
-    }
-    err(path, r#""session" or { "days": N }"#)
+/// serde's `invalid type: <what v is>, expected <expected…>`.
+fn invalid_type(path: &str, v: &Value, expected: &[&str]) -> Result<(), ConfigError> {
+    err(
+        path,
+        [
+            "invalid type: ",
+            &unexpected(v),
+            ", expected ",
+            &expected.concat(),
+        ]
+        .concat(),
+    )
+}
+
+// Readers of a checked document: [`check`] has vouched for every type, so
+// an absent or `null` member simply reads as the field's default.
+
+/// The string member `key`, if present.
+fn str_at<'v>(v: &'v Value, key: &str) -> Option<&'v str> {
+    v.get(key)?.as_str()
+}
+
+/// The integer member `key`, if present.
+fn int_at(v: &Value, key: &str) -> Option<i64> {
+    v.get(key)?.as_i64()
+}
+
+/// The array member `key` (empty if absent).
+fn items_at<'v>(v: &'v Value, key: &str) -> &'v [Value] {
+    v.get(key).and_then(Value::as_array).unwrap_or_default()
+}
+
+/// The members of the object member `key` (none if absent or `null`).
+fn members_at<'v>(v: &'v Value, key: &str) -> Option<&'v [(String, Value)]> {
+    v.get(key)?.as_object()
+}
+
+/// The strings of an array.
+fn strings(v: &[Value]) -> Vec<String> {
+    v.iter()
+        .filter_map(|s| Some(s.as_str()?.to_owned()))
+        .collect()
+}
+
+/// The string members of an object, by key.
+fn string_map(members: &[(String, Value)]) -> SortedMap<String, String> {
+    members
+        .iter()
+        .filter_map(|(k, s)| Some((k.clone(), s.as_str()?.to_owned())))
+        .collect()
 }
 
 // ---------------------------------------------------------------------------
@@ -838,7 +650,8 @@ impl Config {
             path: e.path,
             message: e.message,
         })?;
-        validate(raw_config(&value)?)
+        check("", &value, &CONFIG)?;
+        validate(&value)
     }
 
     /// Purpose by id.
@@ -883,15 +696,20 @@ pub(crate) fn same_id(a: &str, b: &str) -> bool {
     }
 }
 
-fn check_id(path: &str, id: Option<String>, seen: &[&str]) -> Result<String, ConfigError> {
+/// `id` checked: present, not empty, not too long, not `taken`, not reserved.
+fn check_id(
+    path: &str,
+    id: Option<&str>,
+    taken: &dyn Fn(&str) -> bool,
+) -> Result<String, ConfigError> {
+    let fail = |message: String| err([path, ".id"].concat(), message);
     let id = match id {
         Some(id) if !id.is_empty() => id,
-        Some(_) => return err([path, ".id"].concat(), "missing id (empty string)"),
-        None => return err([path, ".id"].concat(), "missing id"),
+        Some(_) => return fail("missing id (empty string)".into()),
+        None => return fail("missing id".into()),
     };
     if id.chars().count() > MAX_ID_LEN {
-        return err(
-            [path, ".id"].concat(),
+        return fail(
             [
                 "id is too long: more than ",
                 &u64_text(MAX_ID_LEN as u64),
@@ -900,32 +718,28 @@ fn check_id(path: &str, id: Option<String>, seen: &[&str]) -> Result<String, Con
             .concat(),
         );
     }
-    if seen.contains(&id.as_str()) {
-        return err(
-            [path, ".id"].concat(),
-            ["duplicate id ", &quote(&id)].concat(),
-        );
+    if taken(id) {
+        return fail(["duplicate id ", &quote(id)].concat());
     }
-    if ["__proto__", "constructor", "prototype"].contains(&id.as_str()) {
-        return err(
-            [path, ".id"].concat(),
-            ["id ", &quote(&id), " is reserved (JavaScript object key)"].concat(),
-        );
+    if ["__proto__", "constructor", "prototype"].contains(&id) {
+        return fail(["id ", &quote(id), " is reserved (JavaScript object key)"].concat());
     }
-    Ok(id)
+    Ok(id.to_owned())
 }
 
-fn check_text(path: &str, raw: RawText) -> Result<Text, ConfigError> {
-    match raw {
-        RawText::Plain(s) => Ok(Text::Plain(s)),
-        RawText::Localized(map) if map.is_empty() => err(
+/// The text at `path` (`None` only where the shape allows no text).
+fn check_text(path: &str, v: Option<&Value>) -> Result<Text, ConfigError> {
+    match v {
+        Some(Value::Object(map)) if map.is_empty() => err(
             path,
             "empty map: give a string or at least one language tag",
         ),
-        RawText::Localized(map) => Ok(Text::Localized(map)),
+        Some(Value::Object(map)) => Ok(Text::Localized(string_map(map))),
+        v => Ok(Text::Plain(
+            v.and_then(Value::as_str).unwrap_or_default().to_owned(),
+        )),
     }
 }
-
 fn check_range(path: &str, value: i64, min: i64, max: i64) -> Result<u32, ConfigError> {
     if value < min {
         if min == 0 {
@@ -980,68 +794,90 @@ fn check_count(path: &str, n: usize) -> Result<(), ConfigError> {
     Ok(())
 }
 
-fn validate(raw: RawConfig) -> Result<Config, ConfigError> {
-    let revision = check_range("revision", raw.revision, 0, i64::from(u32::MAX))?;
-    let expires_after_days = match raw.expires_after_days {
+/// Turn a document whose shape [`check`] accepted into a [`Config`],
+/// enforcing the rules of meaning.
+fn validate(doc: &Value) -> Result<Config, ConfigError> {
+    let revision = check_range(
+        "revision",
+        int_at(doc, "revision").unwrap_or(0),
+        0,
+        i64::from(u32::MAX),
+    )?;
+    let expires_after_days = match int_at(doc, "expiresAfterDays") {
         None => 180,
         Some(d) => check_range("expiresAfterDays", d, 1, i64::from(MAX_DAYS))?,
     };
-    let default_language = match raw.default_language {
-        None => "en".to_string(),
-        Some(l) if l.is_empty() => return err("defaultLanguage", "must not be empty"),
+    let default_language = match str_at(doc, "defaultLanguage") {
+        None => "en",
+        Some("") => return err("defaultLanguage", "must not be empty"),
         Some(l) => l,
     };
-    let demographic_targeting = raw
-        .demographic_targeting
-        .unwrap_or(DemographicTargeting::Deny);
+    let demographic_targeting = match str_at(doc, "demographicTargeting") {
+        Some("disclosed") => DemographicTargeting::Disclosed,
+        _ => DemographicTargeting::Deny,
+    };
 
-    check_count("signals", raw.signals.len())?;
-    check_count("channels", raw.channels.len())?;
-    check_count("purposes", raw.purposes.len())?;
-    if raw.purposes.is_empty() {
+    let raw_signals = items_at(doc, "signals");
+    let raw_channels = items_at(doc, "channels");
+    let raw_purposes = items_at(doc, "purposes");
+    check_count("signals", raw_signals.len())?;
+    check_count("channels", raw_channels.len())?;
+    check_count("purposes", raw_purposes.len())?;
+    if raw_purposes.is_empty() {
         return err("purposes", "must list at least one purpose");
     }
 
-    let mut signals: Vec<Signal> = Vec::with_capacity(raw.signals.len());
-    for (i, s) in raw.signals.into_iter().enumerate() {
+    let mut signals: Vec<Signal> = Vec::with_capacity(raw_signals.len());
+    for (i, s) in raw_signals.iter().enumerate() {
         let path = index_path("signals", i);
-        let seen: Vec<&str> = signals.iter().map(|s| s.id.as_str()).collect();
-        let id = check_id(&path, s.id, &seen)?;
-        let label = check_text(&[&path, ".label"].concat(), s.label)?;
-        signals.push(Signal {
-            id,
-            kind: s.kind,
-            label,
-        });
+        let id = check_id(&path, str_at(s, "id"), &|id| {
+            signals.iter().any(|s| s.id == id)
+        })?;
+        let kind = match str_at(s, "kind") {
+            Some("interest") => SignalKind::Interest,
+            Some("context") => SignalKind::Context,
+            Some("demographic") => SignalKind::Demographic,
+            // "sensitive", the only other name the shape lets through.
+            _ => SignalKind::Sensitive,
+        };
+        let label = check_text(&[&path, ".label"].concat(), s.get("label"))?;
+        signals.push(Signal { id, kind, label });
     }
 
-    let mut channels: Vec<Channel> = Vec::with_capacity(raw.channels.len());
-    for (i, c) in raw.channels.into_iter().enumerate() {
+    let mut channels: Vec<Channel> = Vec::with_capacity(raw_channels.len());
+    for (i, c) in raw_channels.iter().enumerate() {
         let path = index_path("channels", i);
-        let seen: Vec<&str> = channels.iter().map(|c| c.id.as_str()).collect();
-        let id = check_id(&path, c.id, &seen)?;
-        let label = check_text(&[&path, ".label"].concat(), c.label)?;
-        let cap = match c.cap {
-            None => None,
+        let id = check_id(&path, str_at(c, "id"), &|id| {
+            channels.iter().any(|c| c.id == id)
+        })?;
+        let label = check_text(&[&path, ".label"].concat(), c.get("label"))?;
+        let cap = match c.get("cap") {
+            None | Some(Value::Null) => None,
             Some(cap) => Some(check_cap(&[&path, ".cap"].concat(), cap)?),
         };
         channels.push(Channel { id, label, cap });
     }
 
-    let mut purposes: Vec<Purpose> = Vec::with_capacity(raw.purposes.len());
-    for (i, p) in raw.purposes.into_iter().enumerate() {
+    let mut purposes: Vec<Purpose> = Vec::with_capacity(raw_purposes.len());
+    for (i, p) in raw_purposes.iter().enumerate() {
         let path = index_path("purposes", i);
-        let seen: Vec<&str> = purposes.iter().map(|p| p.id.as_str()).collect();
-        let id = check_id(&path, p.id, &seen)?;
-        check_count(&[&path, ".signals"].concat(), p.signals.len())?;
-        check_count(&[&path, ".channels"].concat(), p.channels.len())?;
-        check_count(&[&path, ".cookies"].concat(), p.cookies.len())?;
-        for (j, sid) in p.signals.iter().enumerate() {
+        let id = check_id(&path, str_at(p, "id"), &|id| {
+            purposes.iter().any(|p| p.id == id)
+        })?;
+        let required = matches!(p.get("required"), Some(Value::Bool(true)));
+        let sale_or_share = matches!(p.get("saleOrShare"), Some(Value::Bool(true)));
+        let p_signals = strings(items_at(p, "signals"));
+        let p_channels = strings(items_at(p, "channels"));
+        let cookies = strings(items_at(p, "cookies"));
+        check_count(&[&path, ".signals"].concat(), p_signals.len())?;
+        check_count(&[&path, ".channels"].concat(), p_channels.len())?;
+        check_count(&[&path, ".cookies"].concat(), cookies.len())?;
+        for (j, sid) in p_signals.iter().enumerate() {
             let spath = index_path(&[&path, ".signals"].concat(), j);
             let Some(signal) = signals.iter().find(|s| &s.id == sid) else {
                 return err(spath, ["unknown signal ", &quote(sid)].concat());
             };
-            if p.signals.iter().take(j).any(|other| other == sid) {
+            if p_signals.iter().take(j).any(|other| other == sid) {
                 return err(spath, ["duplicate signal ", &quote(sid)].concat());
             }
             match signal.kind {
@@ -1070,16 +906,16 @@ fn validate(raw: RawConfig) -> Result<Config, ConfigError> {
                 _ => {}
             }
         }
-        for (j, cid) in p.channels.iter().enumerate() {
+        for (j, cid) in p_channels.iter().enumerate() {
             let cpath = index_path(&[&path, ".channels"].concat(), j);
             if !channels.iter().any(|c| &c.id == cid) {
                 return err(cpath, ["unknown channel ", &quote(cid)].concat());
             }
-            if p.channels.iter().take(j).any(|other| other == cid) {
+            if p_channels.iter().take(j).any(|other| other == cid) {
                 return err(cpath, ["duplicate channel ", &quote(cid)].concat());
             }
         }
-        for (j, cookie) in p.cookies.iter().enumerate() {
+        for (j, cookie) in cookies.iter().enumerate() {
             let cpath = index_path(&[&path, ".cookies"].concat(), j);
             let name = cookie.strip_suffix('*').unwrap_or(cookie);
             if name.is_empty() {
@@ -1095,7 +931,7 @@ fn validate(raw: RawConfig) -> Result<Config, ConfigError> {
                 );
             }
         }
-        if p.required && p.sale_or_share {
+        if required && sale_or_share {
             return err(
                 [&path, ".saleOrShare"].concat(),
                 [
@@ -1106,9 +942,9 @@ fn validate(raw: RawConfig) -> Result<Config, ConfigError> {
                 .concat(),
             );
         }
-        let duration = match p.duration {
-            None => Duration::Days(expires_after_days),
-            Some(_) if p.required => {
+        let duration = match p.get("duration") {
+            None | Some(Value::Null) => Duration::Days(expires_after_days),
+            Some(_) if required => {
                 return err(
                     [&path, ".duration"].concat(),
                     [
@@ -1119,40 +955,43 @@ fn validate(raw: RawConfig) -> Result<Config, ConfigError> {
                     .concat(),
                 )
             }
-            Some(RawDuration::Named(name)) if name == "session" => Duration::Session,
-            Some(RawDuration::Named(name)) => {
+            Some(Value::String(name)) if name == "session" => Duration::Session,
+            Some(Value::String(name)) => {
                 return err(
                     [&path, ".duration"].concat(),
-                    [
-                        r#"expected "session" or { "days": N }, got "#,
-                        &quote(&name),
-                    ]
-                    .concat(),
+                    [r#"expected "session" or { "days": N }, got "#, &quote(name)].concat(),
                 )
             }
-            Some(RawDuration::Days(d)) => Duration::Days(check_range(
+            Some(d) => Duration::Days(check_range(
                 &[&path, ".duration.days"].concat(),
-                d,
+                int_at(d, "days").unwrap_or(0),
                 1,
                 i64::from(MAX_DAYS),
             )?),
         };
-        let title = check_text(&[&path, ".title"].concat(), p.title)?;
-        let description = check_text(&[&path, ".description"].concat(), p.description)?;
+        let title = check_text(&[&path, ".title"].concat(), p.get("title"))?;
+        let description = check_text(&[&path, ".description"].concat(), p.get("description"))?;
         purposes.push(Purpose {
             id,
-            required: p.required,
+            required,
             duration,
-            signals: p.signals,
-            channels: p.channels,
+            signals: p_signals,
+            channels: p_channels,
             title,
             description,
-            sale_or_share: p.sale_or_share,
-            cookies: p.cookies,
+            sale_or_share,
+            cookies,
         });
     }
 
-    if let Some(gcm) = &raw.google_consent_mode {
+    let google_consent_mode: Option<SortedMap<String, Vec<String>>> =
+        members_at(doc, "googleConsentMode").map(|members| {
+            members
+                .iter()
+                .map(|(key, ids)| (key.clone(), strings(ids.as_array().unwrap_or_default())))
+                .collect()
+        });
+    if let Some(gcm) = &google_consent_mode {
         for (key, ids) in gcm {
             let path = key_path("googleConsentMode", key);
             if !CONSENT_MODE_TYPES.contains(&key.as_str()) {
@@ -1179,7 +1018,18 @@ fn validate(raw: RawConfig) -> Result<Config, ConfigError> {
         }
     }
 
-    for (lang, texts) in &raw.translations {
+    let translations: SortedMap<String, SortedMap<String, String>> =
+        members_at(doc, "translations")
+            .unwrap_or_default()
+            .iter()
+            .map(|(lang, texts)| {
+                (
+                    lang.clone(),
+                    string_map(texts.as_object().unwrap_or_default()),
+                )
+            })
+            .collect();
+    for (lang, texts) in &translations {
         if lang.is_empty() {
             return err("translations", "empty language tag");
         }
@@ -1195,23 +1045,28 @@ fn validate(raw: RawConfig) -> Result<Config, ConfigError> {
 
     Ok(Config {
         revision,
-        policy_url: raw.policy_url,
+        policy_url: str_at(doc, "policyUrl").map(str::to_owned),
         expires_after_days,
-        default_language,
+        default_language: default_language.to_owned(),
         demographic_targeting,
         signals,
         channels,
         purposes,
-        google_consent_mode: raw.google_consent_mode,
-        translations: raw.translations,
-        receipt_endpoint: raw.receipt_endpoint,
-        reload_on_withdrawal: raw.reload_on_withdrawal,
+        google_consent_mode,
+        translations,
+        receipt_endpoint: str_at(doc, "receiptEndpoint").map(str::to_owned),
+        reload_on_withdrawal: matches!(doc.get("reloadOnWithdrawal"), Some(Value::Bool(true))),
     })
 }
 
-fn check_cap(path: &str, cap: RawCap) -> Result<Cap, ConfigError> {
-    let max = check_range(&[path, ".max"].concat(), cap.max, 1, i64::from(MAX_CAP))?;
-    let period = match (cap.per_hours, cap.per_days) {
+fn check_cap(path: &str, cap: &Value) -> Result<Cap, ConfigError> {
+    let max = check_range(
+        &[path, ".max"].concat(),
+        int_at(cap, "max").unwrap_or(0),
+        1,
+        i64::from(MAX_CAP),
+    )?;
+    let period = match (int_at(cap, "perHours"), int_at(cap, "perDays")) {
         (None, None) => return err(path, "needs a period: perHours or perDays"),
         (Some(h), Some(d)) => {
             return err(
