@@ -97,6 +97,14 @@ pub(crate) fn truncate(s: &str, max: usize) -> &str {
     }
 }
 
+/// A signal's label in `lang`, or the id as requested if the config does
+/// not know it.
+fn label<'a>(config: &'a Config, id: &'a str, lang: &str, dl: &str) -> &'a str {
+    config
+        .signal(id)
+        .map_or_else(|| truncate(id, 200), |s| s.label.get(lang, dl))
+}
+
 /// The explanation sentence for `decision` about `request`, in `lang`.
 ///
 /// Allowed sentences name the choice (or the requirement) and the data used:
@@ -106,26 +114,23 @@ pub fn explain(config: &Config, request: &Request<'_>, decision: &Decision, lang
     let w = |key: &str| ui_text(config, lang, key);
     let dl = config.default_language.as_str();
     let purpose = decision.purpose.and_then(|i| config.purposes.get(i));
-    let title = purpose.map_or_else(
-        || truncate(request.purpose, 200).to_string(),
-        |p| p.title.get(lang, dl).to_string(),
-    );
-    let label_of = |id: &str| -> String {
-        config.signal(id).map_or_else(
-            || truncate(id, 200).to_string(),
-            |s| s.label.get(lang, dl).to_string(),
-        )
-    };
+    let title = purpose.map_or_else(|| truncate(request.purpose, 200), |p| p.title.get(lang, dl));
     let data = || -> String {
         let ids: Vec<&str> = if request.signals.is_empty() {
             purpose.map_or_else(Vec::new, |p| p.signals.iter().map(String::as_str).collect())
         } else {
             request.signals.to_vec()
         };
-        ids.iter()
-            .map(|s| label_of(s))
-            .collect::<Vec<_>>()
-            .join(", ")
+        // By hand rather than `join`, which would link another copy of
+        // `join_generic_copy`.
+        let mut out = String::new();
+        for (i, id) in ids.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            out.push_str(label(config, id, lang, dl));
+        }
+        out
     };
     let date = decision
         .choice
@@ -133,14 +138,17 @@ pub fn explain(config: &Config, request: &Request<'_>, decision: &Decision, lang
         .unwrap_or_default();
     let channel = decision.channel.and_then(|i| config.channels.get(i));
     let channel_label = channel.map_or_else(
-        || truncate(request.channel.unwrap_or(""), 200).to_string(),
-        |c| c.label.get(lang, dl).to_string(),
+        || truncate(request.channel.unwrap_or(""), 200),
+        |c| c.label.get(lang, dl),
     );
-    let signal = decision.signal.as_deref().map(label_of).unwrap_or_default();
+    let signal = decision
+        .signal
+        .as_deref()
+        .map_or("", |s| label(config, s, lang, dl));
     let method = decision.choice.map(|(_, m, _)| m);
 
     let simple = |t: &str, extra: &[(&str, &str)]| {
-        let mut vars = vec![("title", title.as_str()), ("date", date.as_str())];
+        let mut vars = vec![("title", title), ("date", date.as_str())];
         vars.extend_from_slice(extra);
         fill(t, &vars)
     };
@@ -153,14 +161,14 @@ pub fn explain(config: &Config, request: &Request<'_>, decision: &Decision, lang
     };
     match decision.reason {
         Reason::UnknownPurpose => simple(w("why-unknown-purpose"), &[]),
-        Reason::SensitiveSignal => simple(w("why-sensitive-signal"), &[("data", &signal)]),
-        Reason::DemographicSignal => simple(w("why-demographic-signal"), &[("data", &signal)]),
-        Reason::UndeclaredSignal => simple(w("why-undeclared-signal"), &[("data", &signal)]),
+        Reason::SensitiveSignal => simple(w("why-sensitive-signal"), &[("data", signal)]),
+        Reason::DemographicSignal => simple(w("why-demographic-signal"), &[("data", signal)]),
+        Reason::UndeclaredSignal => simple(w("why-undeclared-signal"), &[("data", signal)]),
         Reason::UndeclaredChannel if channel.is_none() => {
-            simple(w("why-unknown-channel"), &[("channel", &channel_label)])
+            simple(w("why-unknown-channel"), &[("channel", channel_label)])
         }
         Reason::UndeclaredChannel => {
-            simple(w("why-undeclared-channel"), &[("channel", &channel_label)])
+            simple(w("why-undeclared-channel"), &[("channel", channel_label)])
         }
         Reason::Required => with_data(simple(w("why-required"), &[])),
         Reason::Gpc => simple(w("why-gpc"), &[]),
@@ -203,7 +211,7 @@ pub fn explain(config: &Config, request: &Request<'_>, decision: &Decision, lang
             };
             simple(
                 t,
-                &[("n", &n), ("channel", &channel_label), ("period", &period)],
+                &[("n", &n), ("channel", channel_label), ("period", &period)],
             )
         }
         Reason::Granted if method == Some(Method::AcceptAll) => {
