@@ -147,79 +147,65 @@ pub fn explain(config: &Config, request: &Request<'_>, decision: &Decision, lang
         .map_or("", |s| label(config, s, lang, dl));
     let method = decision.choice.map(|(_, m, _)| m);
 
-    let simple = |t: &str, extra: &[(&str, &str)]| {
-        let mut vars = vec![("title", title), ("date", date.as_str())];
-        vars.extend_from_slice(extra);
-        fill(t, &vars)
-    };
-    let with_data = |mut s: String| {
-        let d = data();
-        if !d.is_empty() {
-            s.push_str(&fill(w("why-uses"), &[("data", &d)]));
-        }
-        s
-    };
-    match decision.reason {
-        Reason::UnknownPurpose => simple(w("why-unknown-purpose"), &[]),
-        Reason::SensitiveSignal => simple(w("why-sensitive-signal"), &[("data", signal)]),
-        Reason::DemographicSignal => simple(w("why-demographic-signal"), &[("data", signal)]),
-        Reason::UndeclaredSignal => simple(w("why-undeclared-signal"), &[("data", signal)]),
-        Reason::UndeclaredChannel if channel.is_none() => {
-            simple(w("why-unknown-channel"), &[("channel", channel_label)])
-        }
-        Reason::UndeclaredChannel => {
-            simple(w("why-undeclared-channel"), &[("channel", channel_label)])
-        }
-        Reason::Required => with_data(simple(w("why-required"), &[])),
-        Reason::Gpc => simple(w("why-gpc"), &[]),
-        Reason::NoChoice => simple(w("why-no-choice"), &[]),
-        Reason::Outdated => simple(w("why-outdated"), &[]),
-        Reason::Expired => {
-            let session_grant = decision.choice.is_some_and(|(_, _, granted)| granted)
-                && purpose.is_some_and(|p| p.duration == crate::Duration::Session);
-            simple(
-                if session_grant {
-                    w("why-expired-session")
-                } else {
-                    w("why-expired")
-                },
-                &[],
-            )
-        }
-        Reason::Refused if method == Some(Method::RejectAll) => simple(w("why-refused-all"), &[]),
-        Reason::Refused => simple(w("why-refused"), &[]),
+    let (n, period) = match decision.reason {
         Reason::FrequencyCap => {
             let cap = channel.and_then(|c| c.cap);
-            let max = cap.map_or(0, |c| c.max);
-            let n = crate::json::u64_text(u64::from(max));
+            let n = |n: u32| crate::json::u64_text(u64::from(n));
             let period = match cap.map(|c| c.period) {
                 Some(Period::Hours(1)) => w("why-last-hour").to_string(),
-                Some(Period::Hours(h)) => fill(
-                    w("why-last-hours"),
-                    &[("n", &crate::json::u64_text(u64::from(h)))],
-                ),
+                Some(Period::Hours(h)) => fill(w("why-last-hours"), &[("n", &n(h))]),
                 Some(Period::Days(1)) | None => w("why-last-day").to_string(),
-                Some(Period::Days(d)) => fill(
-                    w("why-last-days"),
-                    &[("n", &crate::json::u64_text(u64::from(d)))],
-                ),
+                Some(Period::Days(d)) => fill(w("why-last-days"), &[("n", &n(d))]),
             };
-            let t = if max == 1 {
-                w("why-frequency-cap-one")
-            } else {
-                w("why-frequency-cap")
-            };
-            simple(
-                t,
-                &[("n", &n), ("channel", channel_label), ("period", &period)],
-            )
+            (n(cap.map_or(0, |c| c.max)), period)
         }
-        Reason::Granted if method == Some(Method::AcceptAll) => {
-            with_data(simple(w("why-granted-all"), &[]))
+        _ => (String::new(), String::new()),
+    };
+    let signal = [("data", signal)];
+    let channel_var = [("channel", channel_label)];
+    let cap = [
+        ("n", n.as_str()),
+        ("channel", channel_label),
+        ("period", period.as_str()),
+    ];
+    let session_grant = decision.choice.is_some_and(|(_, _, granted)| granted)
+        && purpose.is_some_and(|p| p.duration == crate::Duration::Session);
+    // The template, the placeholders it may use besides `{title}` and
+    // `{date}`, and whether `why-uses` (the data used) follows.
+    let (key, extra, uses): (&str, &[(&str, &str)], bool) = match decision.reason {
+        Reason::UnknownPurpose => ("why-unknown-purpose", &[], false),
+        Reason::SensitiveSignal => ("why-sensitive-signal", &signal, false),
+        Reason::DemographicSignal => ("why-demographic-signal", &signal, false),
+        Reason::UndeclaredSignal => ("why-undeclared-signal", &signal, false),
+        Reason::UndeclaredChannel if channel.is_none() => {
+            ("why-unknown-channel", &channel_var, false)
         }
-        Reason::Granted => with_data(simple(w("why-granted"), &[])),
-        _ => w("why-invalid-request").to_string(),
+        Reason::UndeclaredChannel => ("why-undeclared-channel", &channel_var, false),
+        Reason::Required => ("why-required", &[], true),
+        Reason::Gpc => ("why-gpc", &[], false),
+        Reason::NoChoice => ("why-no-choice", &[], false),
+        Reason::Outdated => ("why-outdated", &[], false),
+        Reason::Expired if session_grant => ("why-expired-session", &[], false),
+        Reason::Expired => ("why-expired", &[], false),
+        Reason::Refused if method == Some(Method::RejectAll) => ("why-refused-all", &[], false),
+        Reason::Refused => ("why-refused", &[], false),
+        // `n` is the cap's `max`.
+        Reason::FrequencyCap if n == "1" => ("why-frequency-cap-one", &cap, false),
+        Reason::FrequencyCap => ("why-frequency-cap", &cap, false),
+        Reason::Granted if method == Some(Method::AcceptAll) => ("why-granted-all", &[], true),
+        Reason::Granted => ("why-granted", &[], true),
+        Reason::Invalid => return w("why-invalid-request").to_string(),
+    };
+    let mut vars = vec![("title", title), ("date", date.as_str())];
+    vars.extend_from_slice(extra);
+    let mut out = fill(w(key), &vars);
+    if uses {
+        let d = data();
+        if !d.is_empty() {
+            out.push_str(&fill(w("why-uses"), &[("data", &d)]));
+        }
     }
+    out
 }
 
 #[cfg(test)]
