@@ -1110,7 +1110,9 @@ fn check_cap(path: &str, cap: &Value) -> Result<Cap, ConfigError> {
 
 /// The base language of a tag: `fr` for `fr-CA` (or `fr_CA`).
 pub(crate) fn base_language(tag: &str) -> &str {
-    tag.split(['-', '_']).next().unwrap_or(tag)
+    // A byte scan: the separators are ASCII, so the cut is on a char boundary.
+    let end = tag.bytes().position(|b| b == b'-' || b == b'_');
+    end.and_then(|end| tag.get(..end)).unwrap_or(tag)
 }
 
 impl Text {

@@ -131,7 +131,7 @@ impl Value {
     /// A number written as an integer (no fraction or exponent), whatever
     /// its size.
     pub fn is_integer(&self) -> bool {
-        matches!(self, Value::Number(t) if !t.contains(['.', 'e', 'E']))
+        matches!(self, Value::Number(t) if !t.bytes().any(|b| matches!(b, b'.' | b'e' | b'E')))
     }
 }
 
