@@ -255,14 +255,29 @@ pub fn decide(
     request: &Request<'_>,
     ctx: &Context<'_>,
 ) -> Decision {
-    // Rule 1.
-    let Some(pi) = config.purpose_index(request.purpose) else {
-        return Decision::deny(Reason::UnknownPurpose);
-    };
-    let Some(purpose) = config.purposes.get(pi) else {
-        return Decision::deny(Reason::UnknownPurpose);
-    };
     let mut d = Decision::deny(Reason::UnknownPurpose);
+    d.reason = rules(config, choices, ledger, request, ctx, &mut d);
+    d.allowed = d.reason.is_allowed();
+    d
+}
+
+/// The reason of the first rule that matches, filling in what the
+/// explanation needs on `d` along the way.
+fn rules(
+    config: &Config,
+    choices: &Choices,
+    ledger: &Ledger,
+    request: &Request<'_>,
+    ctx: &Context<'_>,
+    d: &mut Decision,
+) -> Reason {
+    // Rule 1.
+    let Some((pi, purpose)) = config
+        .purpose_index(request.purpose)
+        .and_then(|i| Some((i, config.purposes.get(i)?)))
+    else {
+        return Reason::UnknownPurpose;
+    };
     d.purpose = Some(pi);
 
     // Rules 2–4. A validated config never declares a sensitive signal, nor a
@@ -273,9 +288,8 @@ pub fn decide(
         .iter()
         .all(|s| purpose.signals.iter().any(|p| same_id(p, s)))
     {
-        if let Some(reason) = signal_rules(config, purpose, request, &mut d) {
-            d.reason = reason;
-            return d;
+        if let Some(reason) = signal_rules(config, purpose, request, d) {
+            return reason;
         }
     }
 
@@ -284,64 +298,48 @@ pub fn decide(
     if let Some(channel) = request.channel {
         d.channel = config.channel_index(channel);
         if !purpose.channels.iter().any(|c| same_id(c, channel)) {
-            d.reason = Reason::UndeclaredChannel;
-            return d;
+            return Reason::UndeclaredChannel;
         }
         cap = d
             .channel
             .and_then(|i| config.channels.get(i))
             .and_then(|c| c.cap.as_ref().map(|cap| (c.id.as_str(), cap)));
     }
-    let capped = |d: &mut Decision| -> bool {
-        match cap.and_then(|(id, cap)| ledger.capped(id, cap, ctx.now)) {
-            Some(retry) => {
-                d.reason = Reason::FrequencyCap;
-                d.retry_after = Some(retry);
-                true
-            }
-            None => false,
+    // Rule 12, checked where it applies: after rule 6, and after rule 11.
+    let retry = cap.and_then(|(id, cap)| ledger.capped(id, cap, ctx.now));
+    let capped_or = |d: &mut Decision, reason: Reason| match retry {
+        Some(retry) => {
+            d.retry_after = Some(retry);
+            Reason::FrequencyCap
         }
+        None => reason,
     };
 
     // Rule 6.
     if purpose.required {
-        if !capped(&mut d) {
-            d.allowed = true;
-            d.reason = Reason::Required;
-        }
-        return d;
+        return capped_or(d, Reason::Required);
     }
 
     let choice = choices.purposes.get(&purpose.id);
     d.choice = choice.map(|c| (c.at, c.method, c.granted));
     // Rule 7.
     if ctx.gpc && purpose.sale_or_share && !choice.is_some_and(|c| c.granted && c.explicit) {
-        d.reason = Reason::Gpc;
-        return d;
+        return Reason::Gpc;
     }
     // Rule 8.
     let Some(choice) = choice else {
-        d.reason = Reason::NoChoice;
-        return d;
+        return Reason::NoChoice;
     };
     // Rules 9, 10.
     if let Some(reason) = choice_status(config, purpose, choice, ctx) {
-        d.reason = reason;
-        return d;
+        return reason;
     }
     // Rule 11.
     if !choice.granted {
-        d.reason = Reason::Refused;
-        return d;
+        return Reason::Refused;
     }
-    // Rule 12.
-    if capped(&mut d) {
-        return d;
-    }
-    // Rule 13.
-    d.allowed = true;
-    d.reason = Reason::Granted;
-    d
+    // Rules 12, 13.
+    capped_or(d, Reason::Granted)
 }
 
 /// Rules 2, 3 and 4, each over all requested signals.
