@@ -289,8 +289,23 @@ impl Engine {
         method: Method,
         ctx: &Context<'_>,
     ) -> Result<(), &'static str> {
+        let index = self
+            .config
+            .purpose_index(purpose)
+            .ok_or("unknown-purpose")?;
+        self.set_at(index, granted, method, ctx)
+    }
+
+    /// [`set`](Engine::set) for the purpose at `index` in the config.
+    fn set_at(
+        &mut self,
+        index: usize,
+        granted: bool,
+        method: Method,
+        ctx: &Context<'_>,
+    ) -> Result<(), &'static str> {
         let ctx = &sane(ctx);
-        let Some(p) = self.config.purpose(purpose) else {
+        let Some(p) = self.config.purposes.get(index) else {
             return Err("unknown-purpose");
         };
         if p.required {
@@ -304,8 +319,7 @@ impl Engine {
             revision: self.config.revision,
             session: (granted && p.duration == Duration::Session).then(|| ctx.session.to_string()),
         };
-        let id = p.id.clone();
-        self.choices.purposes.insert(id, choice);
+        self.choices.purposes.insert(p.id.clone(), choice);
         self.touch(ctx);
         Ok(())
     }
@@ -324,15 +338,9 @@ impl Engine {
         self.choices
             .purposes
             .retain(|id, _| config.purpose(id).is_some());
-        let ids: Vec<String> = config
-            .purposes
-            .iter()
-            .filter(|p| !p.required)
-            .map(|p| p.id.clone())
-            .collect();
-        for id in ids {
-            // Cannot fail: the id is a non-required purpose of the config.
-            let _ = self.set(&id, granted, method, ctx);
+        for index in 0..config.purposes.len() {
+            // Fails, leaving the choices unchanged, exactly for required purposes.
+            let _ = self.set_at(index, granted, method, ctx);
         }
         self.touch(ctx);
     }
