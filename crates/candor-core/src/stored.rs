@@ -285,11 +285,14 @@ pub fn decode_ledger(stored: &str) -> Option<Ledger> {
                 if total > MAX_ENTRIES {
                     return None;
                 }
-                let times: Vec<u64> = times.iter().map(time).collect::<Option<_>>()?;
-                if times.windows(2).any(|w| w.first() > w.get(1)) {
+                let mut list = Vec::with_capacity(times.len());
+                for t in times {
+                    list.push(time(t)?);
+                }
+                if list.windows(2).any(|w| w.first() > w.get(1)) {
                     return None;
                 }
-                out.insert(channel.clone(), times);
+                out.insert(channel.clone(), list);
             }
             Some(Ledger { channels: out })
         }
