@@ -582,17 +582,24 @@ fn members_at<'v>(v: &'v Value, key: &str) -> Option<&'v [(String, Value)]> {
 
 /// The strings of an array.
 fn strings(v: &[Value]) -> Vec<String> {
-    v.iter()
-        .filter_map(|s| Some(s.as_str()?.to_owned()))
-        .collect()
+    let mut out = Vec::with_capacity(v.len());
+    for s in v {
+        if let Some(s) = s.as_str() {
+            out.push(s.to_owned());
+        }
+    }
+    out
 }
 
 /// The string members of an object, by key.
 fn string_map(members: &[(String, Value)]) -> SortedMap<String, String> {
-    members
-        .iter()
-        .filter_map(|(k, s)| Some((k.clone(), s.as_str()?.to_owned())))
-        .collect()
+    let mut out = SortedMap::new();
+    for (k, s) in members {
+        if let Some(s) = s.as_str() {
+            out.insert(k.clone(), s.to_owned());
+        }
+    }
+    out
 }
 
 // ---------------------------------------------------------------------------
