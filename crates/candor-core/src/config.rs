@@ -715,7 +715,7 @@ fn check_id(
         Some(_) => return fail("missing id (empty string)".into()),
         None => return fail("missing id".into()),
     };
-    if id.chars().count() > MAX_ID_LEN {
+    if crate::explain::longer_than(id, MAX_ID_LEN) {
         return fail(
             [
                 "id is too long: more than ",

@@ -89,6 +89,12 @@ pub fn fill(template: &str, vars: &[(&str, &str)]) -> String {
     out
 }
 
+/// Whether `s` has more than `max` characters.
+pub(crate) fn longer_than(s: &str, max: usize) -> bool {
+    // The scan `truncate` links anyway, rather than `chars().count()`.
+    s.char_indices().nth(max).is_some()
+}
+
 /// Truncate to at most `max` characters.
 pub(crate) fn truncate(s: &str, max: usize) -> &str {
     match s.char_indices().nth(max) {

@@ -193,7 +193,7 @@ fn id(v: &Value) -> Option<String> {
 }
 
 fn ok_key(s: &str) -> bool {
-    !s.is_empty() && s.chars().count() <= MAX_ID && !FORBIDDEN_KEYS.contains(&s)
+    !s.is_empty() && !crate::explain::longer_than(s, MAX_ID) && !FORBIDDEN_KEYS.contains(&s)
 }
 
 fn decode_entries(v: &Value, session: bool) -> Option<SortedMap<String, Choice>> {
