@@ -148,13 +148,13 @@ impl Ledger {
                 return false;
             };
             sort(times);
-            if let Some(now) = now {
-                times.retain(|&t| t.saturating_add(cap.window_ms) > now);
-            }
+            // Sorted, so what goes is a prefix: the entries out of the
+            // window, and all but the newest `max`.
+            let old = now.map_or(0, |now| {
+                times.len() - in_window(times, now, cap.window_ms).len()
+            });
             let max = usize::try_from(cap.max).unwrap_or(usize::MAX);
-            if times.len() > max {
-                times.drain(..times.len() - max);
-            }
+            times.drain(..old.max(times.len().saturating_sub(max)));
             !times.is_empty()
         });
     }
