@@ -109,24 +109,24 @@ impl Ledger {
             let mut theirs = theirs.clone();
             sort(&mut theirs);
             let mut merged = Vec::with_capacity(mine.len().max(theirs.len()));
-            let (mut a, mut b) = (mine.iter().peekable(), theirs.iter().peekable());
+            let (mut a, mut b) = (0, 0);
             loop {
-                let next = match (a.peek(), b.peek()) {
-                    (Some(&&x), Some(&&y)) if x == y => {
-                        a.next();
-                        b.next();
+                let next = match (mine.get(a), theirs.get(b)) {
+                    (Some(&x), Some(&y)) if x == y => {
+                        a += 1;
+                        b += 1;
                         x
                     }
-                    (Some(&&x), Some(&&y)) if x < y => {
-                        a.next();
+                    (Some(&x), Some(&y)) if x < y => {
+                        a += 1;
                         x
                     }
-                    (_, Some(&&y)) => {
-                        b.next();
+                    (_, Some(&y)) => {
+                        b += 1;
                         y
                     }
-                    (Some(&&x), None) => {
-                        a.next();
+                    (Some(&x), None) => {
+                        a += 1;
                         x
                     }
                     (None, None) => break,
