@@ -152,16 +152,17 @@ impl Engine {
     /// undecodable, **no** choices are kept (the engine's consent id stays).
     /// Where both parts hold a choice for one purpose, the later one wins.
     pub fn load_choices(&mut self, persistent: Option<&str>, session: Option<&str>) -> bool {
-        let fresh = Choices {
-            consent_id: self.choices.consent_id.clone(),
+        let id = self.choices.consent_id.clone();
+        let fresh = || Choices {
+            consent_id: id.clone(),
             ..Choices::default()
         };
         let mut record = match persistent {
-            None => fresh.clone(),
+            None => fresh(),
             Some(s) => match stored::decode_choices(s) {
                 Some(c) => c,
                 None => {
-                    self.choices = fresh;
+                    self.choices = fresh();
                     return false;
                 }
             },
@@ -170,7 +171,7 @@ impl Engine {
         if let Some(s) = session {
             match stored::decode_session(s) {
                 None => {
-                    self.choices = fresh;
+                    self.choices = fresh();
                     return false;
                 }
                 Some((id, _)) if id != record.consent_id => ok = false,
