@@ -449,38 +449,34 @@ impl Engine {
     pub fn receipt(&self, ctx: &Context<'_>, lang: &str) -> Receipt {
         let dl = self.config.default_language.as_str();
         let language = explain::truncate(lang, 35).to_string();
-        let purposes: Vec<ReceiptPurpose> = self
-            .config
-            .purposes
-            .iter()
-            .map(|p| {
-                let current = if p.required {
-                    None
+        let mut purposes = Vec::with_capacity(self.config.purposes.len());
+        for p in &self.config.purposes {
+            let current = if p.required {
+                None
+            } else {
+                self.current(p, ctx)
+            };
+            purposes.push(ReceiptPurpose {
+                id: p.id.clone(),
+                title: p.title.get(&language, dl).to_string(),
+                description: p.description.get(&language, dl).to_string(),
+                required: p.required,
+                sale_or_share: p.sale_or_share,
+                granted: p.required || current.is_some_and(|c| c.granted),
+                at: if p.required {
+                    Some(self.choices.updated_at)
                 } else {
-                    self.current(p, ctx)
-                };
-                ReceiptPurpose {
-                    id: p.id.clone(),
-                    title: p.title.get(&language, dl).to_string(),
-                    description: p.description.get(&language, dl).to_string(),
-                    required: p.required,
-                    sale_or_share: p.sale_or_share,
-                    granted: p.required || current.is_some_and(|c| c.granted),
-                    at: if p.required {
-                        Some(self.choices.updated_at)
-                    } else {
-                        current.map(|c| c.at)
-                    },
-                    method: if p.required {
-                        Some("required")
-                    } else {
-                        current.map(|c| c.method.as_str())
-                    },
-                    explicit: current.is_some_and(|c| c.explicit),
-                    duration: self.lasts(p, p.required || current.is_none_or(|c| c.granted)),
-                }
-            })
-            .collect();
+                    current.map(|c| c.at)
+                },
+                method: if p.required {
+                    Some("required")
+                } else {
+                    current.map(|c| c.method.as_str())
+                },
+                explicit: current.is_some_and(|c| c.explicit),
+                duration: self.lasts(p, p.required || current.is_none_or(|c| c.granted)),
+            });
+        }
         let method = self
             .choices
             .purposes

@@ -90,34 +90,31 @@ impl Engine {
         let now = ctx.now.min(stored::MAX_TIME);
         let config = self.config();
         let mut next: Option<u64> = None;
-        let allowed = config
-            .purposes
-            .iter()
-            .map(|p| {
-                let request = Request {
-                    purpose: &p.id,
-                    signals: &[],
-                    channel: None,
-                };
-                if !p.required {
-                    if let Some(c) = self.choices().purposes.get(&p.id) {
-                        let days = |n: u32| c.at.saturating_add(u64::from(n) * DAY_MS);
-                        let lifetime = match (c.granted, p.duration) {
-                            (true, Duration::Days(n)) => days(n),
-                            _ => days(config.expires_after_days),
-                        };
-                        // The clamped clock never passes MAX_TIME.
-                        let candidates = [c.at.saturating_sub(CLOCK_SKEW_MS), lifetime];
-                        for t in candidates {
-                            if t > now && t <= stored::MAX_TIME {
-                                next = Some(next.map_or(t, |n| n.min(t)));
-                            }
+        let mut allowed = Vec::with_capacity(config.purposes.len());
+        for p in &config.purposes {
+            let request = Request {
+                purpose: &p.id,
+                signals: &[],
+                channel: None,
+            };
+            if !p.required {
+                if let Some(c) = self.choices().purposes.get(&p.id) {
+                    let days = |n: u32| c.at.saturating_add(u64::from(n) * DAY_MS);
+                    let lifetime = match (c.granted, p.duration) {
+                        (true, Duration::Days(n)) => days(n),
+                        _ => days(config.expires_after_days),
+                    };
+                    // The clamped clock never passes MAX_TIME.
+                    let candidates = [c.at.saturating_sub(CLOCK_SKEW_MS), lifetime];
+                    for t in candidates {
+                        if t > now && t <= stored::MAX_TIME {
+                            next = Some(next.map_or(t, |n| n.min(t)));
                         }
                     }
                 }
-                self.decide(&request, ctx).allowed
-            })
-            .collect();
+            }
+            allowed.push(self.decide(&request, ctx).allowed);
+        }
         Snapshot {
             now,
             allowed,
