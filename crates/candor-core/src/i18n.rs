@@ -400,16 +400,12 @@ pub fn ui_text<'a>(config: &'a Config, lang: &str, key: &str) -> &'a str {
 
 fn config_knows(config: &Config, lang: &str) -> bool {
     let base = base_language(lang);
+    let names = |k: &String| k.eq_ignore_ascii_case(lang) || k.eq_ignore_ascii_case(base);
     let text_has = |t: &crate::Text| match t {
         crate::Text::Plain(_) => false,
-        crate::Text::Localized(map) => map
-            .keys()
-            .any(|k| k.eq_ignore_ascii_case(lang) || k.eq_ignore_ascii_case(base)),
+        crate::Text::Localized(map) => map.iter().any(|(k, _)| names(k)),
     };
-    config
-        .translations
-        .keys()
-        .any(|k| k.eq_ignore_ascii_case(lang) || k.eq_ignore_ascii_case(base))
+    config.translations.iter().any(|(k, _)| names(k))
         || config
             .purposes
             .iter()
@@ -430,12 +426,13 @@ fn config_knows(config: &Config, lang: &str) -> bool {
 /// assert_eq!(pick_language(&config, &["ja"]), "en");
 /// ```
 pub fn pick_language(config: &Config, candidates: &[&str]) -> String {
-    candidates
-        .iter()
-        .filter(|c| !c.is_empty() && c.len() <= 35)
-        .find(|c| table(base_language(c)).is_some() || config_knows(config, c))
-        .map(|c| (*c).to_string())
-        .unwrap_or_else(|| config.default_language.clone())
+    for c in candidates {
+        let usable = !c.is_empty() && c.len() <= 35;
+        if usable && (table(base_language(c)).is_some() || config_knows(config, c)) {
+            return (*c).to_string();
+        }
+    }
+    config.default_language.clone()
 }
 
 /// Whether `lang` is written right to left (ar, he, fa, ur…).
