@@ -155,6 +155,12 @@ test("a write lost to another tab's racing write is merged back", async () => {
   // Another tab overwrites the ledger with a version that never saw ours.
   const t = Date.now() - 1000;
   await other.evaluate((v) => localStorage.setItem("candor.ledger", v), JSON.stringify({ v: 1, l: { email: [t] } }));
+  // Both pages read the same localStorage, so they agree at once: wait (up
+  // to 5 s) for the first tab's storage event to merge its delivery back,
+  // then check what they agree on.
+  await page
+    .waitForFunction(() => JSON.parse(localStorage.getItem("candor.ledger") || "{}").l?.email?.length >= 2, null, { timeout: 5000 })
+    .catch(() => {});
   const merged = await converge([page, other], () => localStorage.getItem("candor.ledger"), "ledger");
   assert.deepEqual(JSON.parse(merged).l.email, [t, ...mine], "both deliveries counted");
   assert.equal(await other.evaluate((r) => window.candor.record(r).reason, EMAIL), "frequency-cap");
