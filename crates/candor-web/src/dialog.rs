@@ -117,7 +117,7 @@ fn ticked(state: &api::State, prefs: &candor_core::Preferences, id: &str) -> boo
 /// attributes are set in order after the class. Every element the widget
 /// makes comes from here: one outlined function keeps each call site small.
 #[inline(never)]
-pub(crate) fn node(
+fn node(
     doc: &Document,
     tag: &str,
     class: &str,
@@ -705,32 +705,12 @@ fn panel(doc: &Document, state: &api::State) -> Option<Element> {
     let prefs = state.engine.preferences(&state.ctx());
     let dir = dir(lang);
 
-    let backdrop = node(
+    let (backdrop, panel) = modal(
         doc,
-        "div",
-        "backdrop",
-        None,
-        &[("lang", lang), ("dir", dir)],
-    )?;
-    let panel = put(
-        &backdrop,
-        doc,
-        "div",
+        (lang, dir),
         "panel",
-        None,
-        &[
-            ("role", "dialog"),
-            ("aria-modal", "true"),
-            ("aria-labelledby", "candor-panel-title"),
-            ("aria-describedby", "candor-panel-text"),
-            ("tabindex", "-1"),
-        ],
-    )?;
-    head(
-        doc,
-        &panel,
+        "candor-panel",
         t("preferencesTitle"),
-        "candor-panel-title",
         t("close"),
     )?;
     let intro = put(
@@ -795,19 +775,47 @@ fn panel(doc: &Document, state: &api::State) -> Option<Element> {
     Some(backdrop)
 }
 
-/// A modal panel's head: the `<h2>` title (with `id`) and the close button.
-pub(crate) fn head(
+/// A modal panel in its backdrop: `<div class="backdrop" lang dir>` holding
+/// `<div class="{class}" role="dialog" aria-modal>` labelled by its `<h2>`
+/// title (`id` `{id}-title`) and described by the element the caller gives
+/// `id` `{id}-text`, with the close button in its head. Returns the backdrop
+/// and the panel.
+pub(crate) fn modal(
     doc: &Document,
-    panel: &Element,
-    title: &str,
+    (lang, dir): (&str, &str),
+    class: &str,
     id: &str,
+    title: &str,
     close: &str,
-) -> Option<()> {
-    let head = put(panel, doc, "div", "head", None, &[])?;
-    put(&head, doc, "h2", "title", Some(title), &[("id", id)])?;
+) -> Option<(Element, Element)> {
+    let title_id = [id, "-title"].concat();
+    let text_id = [id, "-text"].concat();
+    let backdrop = node(
+        doc,
+        "div",
+        "backdrop",
+        None,
+        &[("lang", lang), ("dir", dir)],
+    )?;
+    let panel = put(
+        &backdrop,
+        doc,
+        "div",
+        class,
+        None,
+        &[
+            ("role", "dialog"),
+            ("aria-modal", "true"),
+            ("aria-labelledby", &title_id),
+            ("aria-describedby", &text_id),
+            ("tabindex", "-1"),
+        ],
+    )?;
+    let head = put(&panel, doc, "div", "head", None, &[])?;
+    put(&head, doc, "h2", "title", Some(title), &[("id", &title_id)])?;
     let button = put_button(&head, doc, "close", "close", "\u{00d7}")?;
     attrs(&button, &[("aria-label", close)]);
-    Some(())
+    Some((backdrop, panel))
 }
 
 /// Close the panel and return focus to its opener (or the "Privacy choices"

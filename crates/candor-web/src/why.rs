@@ -11,7 +11,7 @@ use wasm_bindgen::JsValue;
 use web_sys::{Document, Element};
 
 use crate::api::{self, Shared, State};
-use crate::dialog::{self, node, put, put_button};
+use crate::dialog::{self, attrs, put, put_button};
 
 /// The request the panel explains, kept to re-render after a switch-off.
 #[derive(Debug, Clone)]
@@ -83,29 +83,15 @@ pub(crate) fn build(doc: &Document, state: &State, why: &WhyRequest, dir: &str) 
     let report = engine.report(&request, &decision, lang);
     let purpose = config.purpose(&why.purpose).filter(|_| !why.invalid);
 
-    let backdrop = node(
+    let (backdrop, panel) = dialog::modal(
         doc,
-        "div",
-        "backdrop",
-        None,
-        &[("lang", lang), ("dir", dir)],
-    )?;
-    let panel = put(
-        &backdrop,
-        doc,
-        "div",
+        (lang, dir),
         "panel why",
-        None,
-        &[
-            ("role", "dialog"),
-            ("aria-modal", "true"),
-            ("aria-labelledby", "candor-why-title"),
-            ("aria-describedby", "candor-why-text"),
-            ("tabindex", "-1"),
-            ("data-reason", report.reason),
-        ],
+        "candor-why",
+        t("whyTitle"),
+        t("close"),
     )?;
-    dialog::head(doc, &panel, t("whyTitle"), "candor-why-title", t("close"))?;
+    attrs(&panel, &[("data-reason", report.reason)]);
     if let Some(p) = purpose {
         put(
             &panel,
