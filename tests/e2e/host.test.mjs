@@ -10,14 +10,9 @@ import assert from "node:assert/strict";
 import { afterEach, test } from "node:test";
 import { PHONE, action, banner, candorReady, url, useBrowser } from "./lib/browser.mjs";
 
-const b = useBrowser();
+// A loaded machine gets 30 s waits here.
+const b = useBrowser({ timeout: 30_000 });
 
-/** A fresh context and page, with room for a loaded machine (30 s waits). */
-async function openContext(options) {
-  const opened = await b.open(options);
-  opened.context.setDefaultTimeout(30_000);
-  return opened;
-}
 afterEach(() => b.closeAll());
 
 const CSP_BASE_URL = process.env.CANDOR_CSP_BASE_URL?.replace(/\/$/, "");
@@ -82,7 +77,7 @@ async function checkBanner(page) {
 }
 
 test("aggressive global CSS and a full-screen layer at z-index 2147483647 cannot hide, shrink or cover the banner", async () => {
-  const { page } = await openContext();
+  const { page } = await b.open();
   await page.goto(url(HOST));
   await candorReady(page);
   await checkBanner(page);
@@ -90,7 +85,7 @@ test("aggressive global CSS and a full-screen layer at z-index 2147483647 cannot
 });
 
 test("the same on a 360px phone", async () => {
-  const { page } = await openContext({ viewport: PHONE });
+  const { page } = await b.open({ viewport: PHONE });
   await page.goto(url(HOST));
   await candorReady(page);
   await checkBanner(page);
@@ -98,7 +93,7 @@ test("the same on a 360px phone", async () => {
 });
 
 test("the same under the strict CSP, with no violation", { skip: !CSP_BASE_URL && "CANDOR_CSP_BASE_URL not set" }, async () => {
-  const { context, page } = await openContext();
+  const { context, page } = await b.open();
   await context.addInitScript(() => {
     window.cspViolations = [];
     document.addEventListener("securitypolicyviolation", (e) => window.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));

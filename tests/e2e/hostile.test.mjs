@@ -12,16 +12,11 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, test } from "node:test";
-import { HERE, action, banner, panel, url, useBrowser } from "./lib/browser.mjs";
+import { HERE, action, banner, panel, tracked, url, useBrowser } from "./lib/browser.mjs";
 
-const b = useBrowser();
+// A loaded machine gets 30 s waits here.
+const b = useBrowser({ timeout: 30_000 });
 
-/** A fresh context and page, with room for a loaded machine (30 s waits). */
-async function openContext(options) {
-  const opened = await b.open(options);
-  opened.context.setDefaultTimeout(30_000);
-  return opened;
-}
 afterEach(() => b.closeAll());
 
 const PAGE = "/fixtures/hostile/page.html";
@@ -30,7 +25,7 @@ const OPTIONAL = SHOP_CONFIG.purposes.filter((p) => !p.required).map((p) => p.id
 
 /** Open a context whose origin storage holds `local` / `session` values first. */
 async function openSeeded({ local = {}, session = {} } = {}) {
-  const { context, page } = await openContext();
+  const { context, page } = await b.open();
   await page.goto(url("/fixtures/hostile/blank.html"));
   await page.evaluate(
     ([l, s]) => {
@@ -85,7 +80,7 @@ function storage(page) {
 
 /** A valid record, as the widget writes it, made by a real Reject all. */
 async function validRecord() {
-  const { page } = await openContext();
+  const { page } = await b.open();
   await page.goto(url(PAGE));
   assert.deepEqual(await settle(page), { ok: true });
   await page.evaluate(() => window.candor.rejectAll());
@@ -140,7 +135,7 @@ describe("hostile stored values", () => {
   }
 
   test("a garbage ledger does not reset the cap of the page that counted", async () => {
-    const { page } = await openContext();
+    const { page } = await b.open();
     await page.goto(url(PAGE));
     await settle(page);
     await page.evaluate(() => window.candor.set("email-deals", true));
@@ -171,7 +166,7 @@ describe("hostile configs", () => {
     }
     for (const s of config.signals) s.label = `${s.id} ${XSS_IMG}`;
     config.translations = { en: { acceptAll: `Accept ${XSS_IMG}`, bannerText: `Hello ${XSS_SCRIPT}` } };
-    const { page } = await openContext();
+    const { page } = await b.open();
     await routeConfig(page, JSON.stringify(config));
     await page.goto(url(PAGE));
     assert.deepEqual(await settle(page), { ok: true });
@@ -213,7 +208,7 @@ describe("hostile configs", () => {
   ];
   for (const [name, body, message] of BAD_CONFIGS) {
     test(`config ${name}: ready rejects with a clear message, the page keeps working`, async () => {
-      const { page } = await openContext();
+      const { page } = await b.open();
       const warnings = [];
       page.on("console", (m) => m.type() === "warning" && warnings.push(m.text()));
       await routeConfig(page, body);
@@ -236,7 +231,7 @@ describe("hostile configs", () => {
 
 describe("hostile requests", () => {
   test("wrong types, huge strings, frozen and proxy objects never throw; malformed ones are denied", async () => {
-    const { page } = await openContext();
+    const { page } = await b.open();
     await page.goto(url(PAGE));
     assert.deepEqual(await settle(page), { ok: true });
     await page.evaluate(() => window.candor.acceptAll());
@@ -354,14 +349,12 @@ describe("clocks that jump", () => {
     ["400 days forwards (the choice expired)", 400 * 24 * HOUR, false],
   ]) {
     test(`clock ${name}: allowed = ${expected}`, async () => {
-      const { context, page } = await openContext();
+      const { context, page } = await b.open();
       await page.goto(url(PAGE));
       await settle(page);
       await page.evaluate(() => window.candor.acceptAll());
       const before = await storage(page);
-      const other = await context.newPage();
-      const errors = [];
-      other.on("pageerror", (e) => errors.push(e));
+      const other = tracked(await context.newPage());
       await other.addInitScript((v) => {
         const real = Date.now.bind(Date);
         Date.now = () => real() + v;
@@ -375,7 +368,7 @@ describe("clocks that jump", () => {
       }
       assert.deepEqual(await storage(other), { ...before, grants: null }, "the stored record is untouched until the shopper chooses again");
       await assertPageWorks(other);
-      assert.deepEqual(errors.map(String), []);
+      assert.deepEqual(other.errors.map(String), []);
     });
   }
 
@@ -387,7 +380,7 @@ describe("clocks that jump", () => {
     ["the last JS date (year 275760)", 8.64e15],
   ]) {
     test(`Date.now() returning ${name}: no error, nothing allowed before a choice, a choice survives a reload`, async () => {
-      const { context, page } = await openContext();
+      const { context, page } = await b.open();
       await withClock(context, value);
       await page.goto(url(PAGE));
       assert.deepEqual(await settle(page), { ok: true });
@@ -407,7 +400,7 @@ describe("clocks that jump", () => {
 
 describe("loading failures", () => {
   test("the script included three times: one widget, one banner, no error", async () => {
-    const { page } = await openContext();
+    const { page } = await b.open();
     await page.goto(url("/fixtures/hostile/twice.html"));
     assert.deepEqual(await settle(page), { ok: true });
     await banner(page).waitFor({ state: "visible" });
@@ -431,7 +424,7 @@ describe("loading failures", () => {
   for (const [name, pattern, response] of FAILURES) {
     test(`${name}: the API exists, answers "not allowed", ready rejects clearly, the page works, the record is kept`, async () => {
       const record = await validRecord();
-      const { page } = await openContext();
+      const { page } = await b.open();
       await page.goto(url("/fixtures/hostile/blank.html"));
       await page.evaluate((r) => localStorage.setItem("candor", r), record);
       // This context's storage is its own: seed it with a real record, then break the widget.

@@ -5,27 +5,16 @@
 // storage recovers (the next change writes the whole record).
 import assert from "node:assert/strict";
 import { afterEach, test } from "node:test";
-import { action, banner, candorReady, url, useBrowser, visit } from "./lib/browser.mjs";
+import { action, banner, candorReady, tracked, url, useBrowser, visit } from "./lib/browser.mjs";
 
 // The fixture page, not the shop: the shop's own cart code reads
 // localStorage too, and what it does when storage throws is not Candor's.
 const PAGE = "/fixtures/hostile/page.html";
 
-const b = useBrowser();
+// A loaded machine gets 30 s waits here.
+const b = useBrowser({ timeout: 30_000 });
 
-/** A fresh context and page, with room for a loaded machine (30 s waits). */
-async function openContext(options) {
-  const opened = await b.open(options);
-  opened.context.setDefaultTimeout(30_000);
-  return opened;
-}
 
-/** Collects uncaught page errors of a page not opened by `b.open()`. */
-function tracked(page) {
-  page.errors = [];
-  page.on("pageerror", (e) => page.errors.push(e));
-  return page;
-}
 afterEach(() => b.closeAll());
 
 /** Installs the fault `mode` in this page only; `window.storageFault = null` recovers. */
@@ -69,7 +58,7 @@ function candorWarnings(page) {
 
 for (const mode of ["all", "write", "full", "blocked"]) {
   test(`localStorage ${mode === "all" ? "throwing on every call" : mode === "write" ? "throwing on writes" : mode === "full" ? "full (QuotaExceededError)" : "blocked (window.localStorage throws)"}: in memory, one warning, persists again after recovery`, async () => {
-    const { context, page } = await openContext();
+    const { context, page } = await b.open();
     const warnings = candorWarnings(page);
     await fault(page, mode);
     await visit(page, PAGE);
@@ -107,7 +96,7 @@ for (const mode of ["all", "write", "full", "blocked"]) {
 
 for (const mode of ["write", "full"]) {
   test(`a failed write (${mode}) never replaces an earlier valid choice`, async () => {
-    const { context, page } = await openContext();
+    const { context, page } = await b.open();
     await visit(page, PAGE);
     await action(page, "reject-all").click();
     const before = await page.evaluate(() => localStorage.getItem("candor"));

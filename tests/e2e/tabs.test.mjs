@@ -15,23 +15,12 @@
 // RELIABILITY.md.
 import assert from "node:assert/strict";
 import { afterEach, test } from "node:test";
-import { useBrowser, visit } from "./lib/browser.mjs";
+import { tracked, useBrowser, visit } from "./lib/browser.mjs";
 
-const b = useBrowser();
+// A loaded machine gets 30 s waits here.
+const b = useBrowser({ timeout: 30_000 });
 
-/** A fresh context and page, with room for a loaded machine (30 s waits). */
-async function openContext(options) {
-  const opened = await b.open(options);
-  opened.context.setDefaultTimeout(30_000);
-  return opened;
-}
 
-/** Collects uncaught page errors of a page not opened by `b.open()`. */
-function tracked(page) {
-  page.errors = [];
-  page.on("pageerror", (e) => page.errors.push(e));
-  return page;
-}
 afterEach(() => b.closeAll());
 
 const TABS = 6;
@@ -75,7 +64,7 @@ for (const [kind, open] of [
   ["tabs opened from the shop", openedTabs],
 ]) {
   test(`${kind}: choices made at the same time end as one record in every tab`, async () => {
-    const { context, page } = await openContext();
+    const { context, page } = await b.open();
     await visit(page, "/");
     const pages = await open(context, page);
     await Promise.all([
@@ -107,7 +96,7 @@ for (const [kind, open] of [
 }
 
 test(`tabs opened from the shop: ${TABS} tabs recording at once on a 2-per-week channel → exactly 2 allowed, 2 counted`, async () => {
-  const { context, page } = await openContext();
+  const { context, page } = await b.open();
   await visit(page, "/");
   await page.evaluate(() => window.candor.set("email-deals", true));
   const pages = await openedTabs(context, page);
@@ -123,7 +112,7 @@ test(`tabs opened from the shop: ${TABS} tabs recording at once on a 2-per-week 
 });
 
 test(`independent tabs: ${TABS} tabs recording at once → the ledger stays valid and agreed, no count is lost, and the cap then holds everywhere`, async () => {
-  const { context, page } = await openContext();
+  const { context, page } = await b.open();
   await visit(page, "/");
   await page.evaluate(() => window.candor.set("email-deals", true));
   const pages = await independentTabs(context, page);
@@ -145,7 +134,7 @@ test(`independent tabs: ${TABS} tabs recording at once → the ledger stays vali
 });
 
 test("a write lost to another tab's racing write is merged back", async () => {
-  const { context, page } = await openContext();
+  const { context, page } = await b.open();
   await visit(page, "/");
   await page.evaluate(() => window.candor.set("email-deals", true));
   const other = tracked(await context.newPage());

@@ -39,7 +39,18 @@ export function launch() {
  * Contexts opened by a test are closed by `b.closeAll()` in an afterEach, or
  * at the end of the file.
  */
-export function useBrowser() {
+/** Collects the uncaught errors of `page` in `page.errors`. */
+export function tracked(page) {
+  page.errors = [];
+  page.on("pageerror", (e) => page.errors.push(e));
+  return page;
+}
+
+/**
+ * `timeout`: Playwright's default wait in this file's contexts (10 s; the
+ * files that drive many tabs or hostile pages give a loaded machine 30 s).
+ */
+export function useBrowser({ timeout = 10_000 } = {}) {
   let browser;
   const contexts = new Set();
   before(async () => {
@@ -55,12 +66,9 @@ export function useBrowser() {
     /** A fresh context (own storage) and page; `options` go to `newContext`. */
     async open(options = {}) {
       const context = await browser.newContext({ viewport: DESKTOP, ...options });
-      context.setDefaultTimeout(10_000);
+      context.setDefaultTimeout(timeout);
       contexts.add(context);
-      const page = await context.newPage();
-      const errors = [];
-      page.on("pageerror", (e) => errors.push(e));
-      page.errors = errors;
+      const page = tracked(await context.newPage());
       return { context, page };
     },
     async closeAll() {
