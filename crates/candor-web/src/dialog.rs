@@ -709,7 +709,7 @@ fn panel(doc: &Document, state: &api::State) -> Option<Element> {
         doc,
         (lang, dir),
         "panel",
-        "candor-panel",
+        ("candor-panel-title", "candor-panel-text"),
         t("preferencesTitle"),
         t("close"),
     )?;
@@ -777,19 +777,17 @@ fn panel(doc: &Document, state: &api::State) -> Option<Element> {
 
 /// A modal panel in its backdrop: `<div class="backdrop" lang dir>` holding
 /// `<div class="{class}" role="dialog" aria-modal>` labelled by its `<h2>`
-/// title (`id` `{id}-title`) and described by the element the caller gives
-/// `id` `{id}-text`, with the close button in its head. Returns the backdrop
+/// title (`id` `title_id`) and described by the element the caller gives
+/// `id` `text_id`, with the close button in its head. Returns the backdrop
 /// and the panel.
 pub(crate) fn modal(
     doc: &Document,
     (lang, dir): (&str, &str),
     class: &str,
-    id: &str,
+    (title_id, text_id): (&str, &str),
     title: &str,
     close: &str,
 ) -> Option<(Element, Element)> {
-    let title_id = [id, "-title"].concat();
-    let text_id = [id, "-text"].concat();
     let backdrop = node(
         doc,
         "div",
@@ -806,13 +804,13 @@ pub(crate) fn modal(
         &[
             ("role", "dialog"),
             ("aria-modal", "true"),
-            ("aria-labelledby", &title_id),
-            ("aria-describedby", &text_id),
+            ("aria-labelledby", title_id),
+            ("aria-describedby", text_id),
             ("tabindex", "-1"),
         ],
     )?;
     let head = put(&panel, doc, "div", "head", None, &[])?;
-    put(&head, doc, "h2", "title", Some(title), &[("id", &title_id)])?;
+    put(&head, doc, "h2", "title", Some(title), &[("id", title_id)])?;
     let button = put_button(&head, doc, "close", "close", "\u{00d7}")?;
     attrs(&button, &[("aria-label", close)]);
     Some((backdrop, panel))

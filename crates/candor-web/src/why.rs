@@ -87,7 +87,7 @@ pub(crate) fn build(doc: &Document, state: &State, why: &WhyRequest, dir: &str) 
         doc,
         (lang, dir),
         "panel why",
-        "candor-why",
+        ("candor-why-title", "candor-why-text"),
         t("whyTitle"),
         t("close"),
     )?;
