@@ -493,10 +493,27 @@ fn rust_advisories(root: &Path) -> Result<Outcome> {
             "warning: neither cargo-audit nor cargo-deny is installed (see RELIABILITY.md)".into(),
         ));
     };
+    audit(
+        shown,
+        &mut cargo(root, args),
+        advisory_db_unreachable,
+        "the RustSec advisory database could not be fetched",
+        "advisories",
+    )
+}
+
+/// Runs an audit and echoes what it says: passed when it succeeds, skipped
+/// (with a warning) when `unreachable` recognises that its database could
+/// not be reached, failed when it `reports` something.
+fn audit(
+    shown: &str,
+    cmd: &mut Command,
+    unreachable: fn(&str) -> bool,
+    offline: &str,
+    reports: &str,
+) -> Result<Outcome> {
     println!("    $ {shown}");
-    let out = cargo(root, args)
-        .output()
-        .context(format!("could not start `{shown}`"))?;
+    let out = cmd.output().context(format!("could not start `{shown}`"))?;
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
@@ -507,12 +524,10 @@ fn rust_advisories(root: &Path) -> Result<Outcome> {
     }
     if out.status.success() {
         Ok(Outcome::Passed)
-    } else if advisory_db_unreachable(&text) {
-        Ok(Outcome::Skipped(
-            "warning: the RustSec advisory database could not be fetched".into(),
-        ))
+    } else if unreachable(&text) {
+        Ok(Outcome::Skipped(format!("warning: {offline}")))
     } else {
-        Err(format!("`{shown}` reports advisories ({})", out.status))
+        Err(format!("`{shown}` reports {reports} ({})", out.status))
     }
 }
 
@@ -525,32 +540,15 @@ fn npm_audit(root: &Path) -> Result<Outcome> {
         return Err("npm is not on PATH".into());
     }
     let shown = "(in tests/e2e) npm audit --audit-level=high";
-    println!("    $ {shown}");
-    let out = Command::new("npm")
-        .args(["audit", "--audit-level=high"])
-        .current_dir(&dir)
-        .output()
-        .context(format!("could not start `{shown}`"))?;
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    for line in text.lines() {
-        println!("    {line}");
-    }
-    if out.status.success() {
-        Ok(Outcome::Passed)
-    } else if audit_unreachable(&text) {
-        Ok(Outcome::Skipped(
-            "warning: the npm registry's audit service could not be reached".into(),
-        ))
-    } else {
-        Err(format!(
-            "`{shown}` reports vulnerabilities of high severity or worse ({})",
-            out.status
-        ))
-    }
+    audit(
+        shown,
+        Command::new("npm")
+            .args(["audit", "--audit-level=high"])
+            .current_dir(&dir),
+        audit_unreachable,
+        "the npm registry's audit service could not be reached",
+        "vulnerabilities of high severity or worse",
+    )
 }
 
 #[cfg(test)]
