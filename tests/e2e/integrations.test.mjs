@@ -425,6 +425,45 @@ test("French page: French texts, French explanations, left to right", async () =
   assert.equal(await action(page, "download-receipt").textContent(), "Télécharger une copie de mes choix");
 });
 
+test("language files: a French page fetches i18n/fr.txt once, an English page none", async () => {
+  const { page } = await b.open({ locale: "en-US" });
+  const requests = [];
+  page.on("request", (r) => requests.push(new URL(r.url()).pathname));
+  await visit(page, "/fixtures/fr.html");
+  await candorReady(page);
+  assert.equal(await action(page, "accept-all").textContent(), "Tout accepter");
+  assert.deepEqual(requests.filter((p) => p.includes("/i18n/")), ["/candor/i18n/fr.txt"]);
+
+  requests.length = 0;
+  await visit(page, "/");
+  await candorReady(page);
+  assert.ok(requests.includes("/candor/candor_web_bg.wasm"), "the page did load the widget");
+  assert.deepEqual(requests.filter((p) => p.includes("/i18n/")), []);
+});
+
+test("a language file that cannot be loaded: the default language (English) throughout, one warning naming the file", async () => {
+  const cases = [
+    [{ status: 404, body: "not found" }, "HTTP 404"],
+    [{ status: 200, contentType: "text/plain", body: "bannerTitle=Vos choix\n" }, "i18n/fr.txt: expected the line of bannerText"],
+  ];
+  for (const [response, reason] of cases) {
+    const { page } = await b.open({ locale: "fr-FR" });
+    const warnings = [];
+    page.on("console", (m) => m.type() === "warning" && warnings.push(m.text()));
+    await page.route("**/candor/i18n/fr.txt", (route) => route.fulfill(response));
+    await visit(page, "/fixtures/fr.html");
+    await banner(page).waitFor({ state: "visible" });
+    assert.equal(await action(page, "accept-all").textContent(), "Accept all", reason);
+    assert.equal(await banner(page).getAttribute("lang"), "en", "the texts' language, not the page's");
+    assert.deepEqual(warnings, [`Candor: could not load the fr texts (i18n/fr.txt), showing the default language instead: ${reason}`]);
+    await action(page, "accept-all").click();
+    const d = await decide(page, { purpose: "offers", signals: ["cart"] });
+    assert.equal(d.allowed, true);
+    assert.match(d.explanation, /^Allowed: you accepted all purposes/);
+    await page.context().close();
+  }
+});
+
 test("navigator.languages picks the language when <html lang> has no table", async () => {
   const { page } = await b.open({ locale: "de-DE" });
   await page.route("**/fixtures/xx.html", (route) =>

@@ -32,3 +32,20 @@ test("npm: start(config) from an ES module import shows the banner and answers l
   assert.equal(await page.evaluate(() => window.candor.allows("recommendations")), true);
   assert.equal(await banner(page).isVisible(), false);
 });
+
+test("npm: a German page gets its texts from the package's i18n/de.txt", async () => {
+  const { page } = await b.open();
+  const requests = [];
+  page.on("request", (r) => requests.push(new URL(r.url()).pathname));
+  await page.route("**/npm-demo.html", async (route) => {
+    const response = await route.fetch();
+    const body = (await response.text()).replace('<html lang="en">', '<html lang="de">');
+    assert.ok(body.includes('<html lang="de">'), "the demo page declares its language");
+    await route.fulfill({ response, body });
+  });
+  await page.goto(url("/npm-demo.html"));
+  await candorReady(page, "demoCandor");
+  assert.equal(await action(page, "accept-all").textContent(), "Alle akzeptieren");
+  assert.equal(await banner(page).getAttribute("lang"), "de");
+  assert.deepEqual(requests.filter((p) => p.includes("/i18n/")), ["/npm/i18n/de.txt"]);
+});

@@ -1,12 +1,16 @@
 //! `cargo xtask build`: the widget's two outputs.
 //!
 //! - `dist/candor/`: the script-tag build (`candor.js`, the wasm-bindgen glue
-//!   `candor_web.js`, and `candor_web_bg.wasm`), what a site copies next to
-//!   its pages.
-//! - `dist/npm/`: the npm package `candor` (ESM + `.d.ts`).
+//!   `candor_web.js`, `candor_web_bg.wasm`, and `i18n/<lang>.txt`, the
+//!   French, German and Spanish texts the wasm does not carry), what a site
+//!   copies next to its pages.
+//! - `dist/npm/`: the npm package `candor` (ESM + `.d.ts`, the same wasm and
+//!   `i18n/`).
 //!
 //! Then the sizes a site downloads for the script tag, raw, gzip and brotli,
-//! printed and written to `dist/sizes.json`, checked against the budget.
+//! printed and written to `dist/sizes.json`, checked against the budget. A
+//! page downloads at most one language file (English is in the wasm): the
+//! sizes count the largest.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -16,15 +20,17 @@ use std::time::Instant;
 use crate::ensure;
 use crate::util::{capture, json_string, rel, run, which, Context, Result};
 
-/// The script-tag download budget: total gzip bytes of every file a site
-/// fetches for `<script src=".../candor.js">` (JS + wasm + CSS).
+/// The script-tag download budget: total gzip bytes of every file a page
+/// fetches for `<script src=".../candor.js">` (JS + wasm + CSS, and the
+/// largest language file: the worst case).
 /// Tighten it as the widget shrinks; `cargo xtask test` fails above it.
 ///
-/// This is a regression guard set at what the widget reaches today (74.8 KB
-/// gzip, plus about 3%), not the goal: the goal is 50 KB gzip (issue 3) and,
-/// in brotli, less than the smallest anchor widget (issue 6). docs/size.md
-/// has the per-step history and what is left to cut.
-pub const GZIP_BUDGET_BYTES: u64 = 77_000;
+/// This is a regression guard set at what the widget reaches today (74.5 KB
+/// gzip with the largest language file, plus about 3%), not the goal: the
+/// goal is 50 KB gzip (issue 3) and, in brotli, less than the smallest
+/// anchor widget (issue 6). docs/size.md has the per-step history and what
+/// is left to cut.
+pub const GZIP_BUDGET_BYTES: u64 = 76_500;
 
 /// The JS sources the web crate keeps next to its Rust code.
 pub const JS_DIR: &str = "crates/candor-web/js";
@@ -339,14 +345,43 @@ pub fn build(root: &Path) -> Result<Vec<FileSize>> {
     copy(&candor_dir.join(&glue_file), &npm_dir.join(&glue_file))?;
     copy(&candor_dir.join(&wasm_file), &npm_dir.join(&wasm_file))?;
 
+    println!("    writing the French, German and Spanish texts (i18n/<lang>.txt)");
+    let mut languages = Vec::new();
+    for lang in candor_core::i18n::BUILT_IN_LANGUAGES {
+        if lang == "en" {
+            continue; // compiled into the wasm
+        }
+        let table = candor_core::i18n::table_file(lang)
+            .ok_or_else(|| format!("candor-core has no compiled {lang} table for xtask"))?;
+        let name = format!("i18n/{lang}.txt");
+        for dir in [&candor_dir, &npm_dir] {
+            fs::create_dir_all(dir.join("i18n")).context("creating i18n/")?;
+            fs::write(dir.join(&name), &table).context(format!("writing {name}"))?;
+        }
+        languages.push(measure(&candor_dir.join(&name), &name)?);
+    }
+
     let mut downloads = vec!["candor.js".to_string(), glue_file, wasm_file];
     downloads.extend(list(&candor_dir, "css")?);
-    let sizes = downloads
+    let mut sizes = downloads
         .iter()
         .map(|name| measure(&candor_dir.join(name), name))
         .collect::<Result<Vec<_>>>()?;
-    println!("\n    What a site downloads for the script tag (bytes):");
+    let english: u64 = sizes.iter().map(|s| s.gzip).sum();
+    if let Some(largest) = languages.iter().max_by_key(|s| s.gzip) {
+        sizes.push(largest.clone());
+    }
+    println!("\n    What a page downloads for the script tag, at most (bytes):");
     print!("{}", size_table(&sizes));
+    let each: Vec<String> = languages
+        .iter()
+        .map(|s| format!("{} {}", s.name, s.gzip))
+        .collect();
+    println!(
+        "    (a page in English fetches no language file: {english} gzip; \
+         one in French, German or Spanish fetches its own: {})",
+        each.join(", ")
+    );
     fs::write(
         root.join("dist/sizes.json"),
         sizes_json(&sizes, GZIP_BUDGET_BYTES),

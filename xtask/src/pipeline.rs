@@ -85,7 +85,7 @@ const STEPS: &[Step] = &[
     Step { id: Id::ClippyWasm, group: Group::Core, browser: false, name: "clippy (wasm32)",
         what: "lint candor-core and candor-web (and its browser tests) for wasm32-unknown-unknown, warnings are errors" },
     Step { id: Id::CoreTests, group: Group::Core, browser: false, name: "core tests",
-        what: "candor-core's unit, property and doc tests (cargo test -p candor-core)" },
+        what: "candor-core's unit, property and doc tests (cargo test -p candor-core), then its unit and integration tests without the bundled French, German and Spanish tables, as the widget builds it" },
     Step { id: Id::XtaskTests, group: Group::Core, browser: false, name: "xtask tests",
         what: "the task runner's own tests (cargo test -p xtask)" },
     Step { id: Id::CoreWasm, group: Group::Core, browser: false, name: "core builds for wasm",
@@ -286,6 +286,23 @@ fn run_step(id: Id, ctx: &mut Ctx, plan: &[&Step]) -> Result<Outcome> {
             let mut cmd = cargo(root, &["test", "-p", "candor-core"]);
             // Property tests that keep proptest's default config run 10,000
             // cases (tests that set their own count keep it).
+            if std::env::var_os("PROPTEST_CASES").is_none() {
+                cmd.env("PROPTEST_CASES", "10000");
+            }
+            run(&mut cmd)?;
+            // Again as the widget builds it: English compiled in, the other
+            // tables loaded at run time (unit and integration tests).
+            let mut cmd = cargo(
+                root,
+                &[
+                    "test",
+                    "-p",
+                    "candor-core",
+                    "--no-default-features",
+                    "--lib",
+                    "--tests",
+                ],
+            );
             if std::env::var_os("PROPTEST_CASES").is_none() {
                 cmd.env("PROPTEST_CASES", "10000");
             }

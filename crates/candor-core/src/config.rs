@@ -110,6 +110,10 @@ pub struct Config {
     pub receipt_endpoint: Option<String>,
     /// Reload the page when a grant is withdrawn.
     pub reload_on_withdrawal: bool,
+    /// Built-in text tables loaded at run time ([`crate::i18n::load_table`]):
+    /// language, then the texts in the order of [`crate::i18n::KEYS`].
+    /// Empty after [`Config::from_json`].
+    pub(crate) tables: Vec<(&'static str, Vec<String>)>,
 }
 
 /// Localized text: one string, or a map from language tag to string.
@@ -1063,6 +1067,7 @@ fn validate(doc: &Value) -> Result<Config, ConfigError> {
         translations,
         receipt_endpoint: str_at(doc, "receiptEndpoint").map(str::to_owned),
         reload_on_withdrawal: matches!(doc.get("reloadOnWithdrawal"), Some(Value::Bool(true))),
+        tables: Vec::new(),
     })
 }
 

@@ -134,6 +134,11 @@ impl Engine {
     pub fn config(&self) -> &Config {
         &self.config
     }
+    /// Load a built-in language's text table into the config, as
+    /// [`crate::i18n::load_table`] does (texts only: no decision changes).
+    pub fn load_table(&mut self, lang: &str, json: &str) -> Result<(), crate::ConfigError> {
+        crate::i18n::load_table(&mut self.config, lang, json)
+    }
     /// The current choices.
     pub fn choices(&self) -> &Choices {
         &self.choices

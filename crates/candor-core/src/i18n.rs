@@ -3,13 +3,18 @@
 //!
 //! Built-in tables: English (`en`), French (`fr`), German (`de`) and Spanish
 //! (`es`), each complete (every key of [`KEYS`]; a unit test checks it).
+//! English is always compiled in. The other three are compiled in with the
+//! `bundled-languages` feature (on by default); the browser widget is built
+//! without it and fetches the one table a page needs, as the file
+//! [`table_file`] writes, into the config with [`load_table`]
+//! ([`missing_tables`] says which).
 //! The explanation sentences of [`crate::explain`] come from the same tables
 //! (keys `why-…`), so a site can translate or reword them through
 //! `translations` like any button label, including for a language Candor
 //! has no table for.
 
 use crate::config::base_language;
-use crate::Config;
+use crate::{Config, ConfigError};
 
 /// Every text key, in the order of the English table: UI texts (camelCase)
 /// then explanation templates (`why-…`, see [`crate::explain`]). A
@@ -138,6 +143,7 @@ const EN: &Table = &[
     ("whyData", "Data it uses:"),
 ];
 
+#[cfg(feature = "bundled-languages")]
 const FR: &Table = &[
     ("bannerTitle", "Vos choix de confidentialité"),
     ("bannerText", "Nous aimerions personnaliser nos offres d'après ce que vous consultez et mettez dans votre panier. Rien n'est activé tant que vous ne l'avez pas décidé, et vous pouvez changer d'avis à tout moment."),
@@ -199,6 +205,7 @@ const FR: &Table = &[
     ("whyData", "Données utilisées :"),
 ];
 
+#[cfg(feature = "bundled-languages")]
 const DE: &Table = &[
     ("bannerTitle", "Ihre Datenschutz-Einstellungen"),
     ("bannerText", "Wir möchten Angebote anhand dessen personalisieren, was Sie ansehen und in den Warenkorb legen. Nichts ist aktiv, bevor Sie zustimmen, und Sie können Ihre Wahl jederzeit ändern."),
@@ -260,6 +267,7 @@ const DE: &Table = &[
     ("whyData", "Verwendete Daten:"),
 ];
 
+#[cfg(feature = "bundled-languages")]
 const ES: &Table = &[
     ("bannerTitle", "Tus opciones de privacidad"),
     ("bannerText", "Nos gustaría personalizar ofertas según lo que consultas y añades a tu carrito. Nada se activa hasta que lo digas, y puedes cambiar de opinión en cualquier momento."),
@@ -321,28 +329,155 @@ const ES: &Table = &[
     ("whyData", "Datos que usa:"),
 ];
 
-/// The built-in languages.
+/// The built-in languages (compiled in or loaded with [`load_table`]).
 pub const BUILT_IN_LANGUAGES: [&str; 4] = ["en", "fr", "de", "es"];
 
-fn table(lang: &str) -> Option<&'static Table> {
-    if lang.eq_ignore_ascii_case("en") {
-        Some(EN)
-    } else if lang.eq_ignore_ascii_case("fr") {
-        Some(FR)
-    } else if lang.eq_ignore_ascii_case("de") {
-        Some(DE)
-    } else if lang.eq_ignore_ascii_case("es") {
-        Some(ES)
-    } else {
-        None
+/// The built-in language `lang` is (case-insensitively), as spelled in
+/// [`BUILT_IN_LANGUAGES`].
+fn built_in_language(lang: &str) -> Option<&'static str> {
+    BUILT_IN_LANGUAGES
+        .into_iter()
+        .find(|b| b.eq_ignore_ascii_case(lang))
+}
+
+/// The compiled-in table of `lang`.
+fn compiled(lang: &str) -> Option<&'static Table> {
+    match built_in_language(lang)? {
+        "en" => Some(EN),
+        #[cfg(feature = "bundled-languages")]
+        "fr" => Some(FR),
+        #[cfg(feature = "bundled-languages")]
+        "de" => Some(DE),
+        #[cfg(feature = "bundled-languages")]
+        "es" => Some(ES),
+        _ => None,
     }
 }
 
-fn built_in(lang: &str, key: &str) -> Option<&'static str> {
-    table(lang)?
+/// The built-in text of `key` in `lang`: from the table loaded at run time
+/// ([`load_table`]) if any, else from the compiled-in one.
+fn built_in<'a>(config: &'a Config, lang: &str, key: &str) -> Option<&'a str> {
+    match config
+        .tables
         .iter()
-        .find(|(k, _)| *k == key)
-        .map(|(_, v)| *v)
+        .find(|(tag, _)| tag.eq_ignore_ascii_case(lang))
+    {
+        Some((_, texts)) => texts
+            .get(KEYS.iter().position(|k| *k == key)?)
+            .map(String::as_str),
+        None => compiled(lang)?
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| *v),
+    }
+}
+
+/// The built-in languages whose table the UI in `lang` may need (the base
+/// of `lang`, then of the config's default language) that this build does
+/// not carry and `config` has not loaded yet, each to fetch and
+/// [`load_table`]. Always empty with the `bundled-languages` feature.
+///
+/// ```
+/// use candor_core::{i18n::missing_tables, Config};
+/// let config = Config::from_json(r#"{ "purposes": [{ "id": "p", "title": "P", "description": "D" }] }"#).unwrap();
+/// assert!(missing_tables(&config, "en-GB").is_empty());
+/// # #[cfg(feature = "bundled-languages")]
+/// assert!(missing_tables(&config, "fr-CA").is_empty());
+/// # #[cfg(not(feature = "bundled-languages"))]
+/// assert_eq!(missing_tables(&config, "fr-CA"), ["fr"]);
+/// ```
+pub fn missing_tables(config: &Config, lang: &str) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    for tag in [base_language(lang), base_language(&config.default_language)] {
+        if let Some(b) = built_in_language(tag) {
+            let loaded = config.tables.iter().any(|(t, _)| *t == b);
+            if compiled(b).is_none() && !loaded && !out.contains(&b) {
+                out.push(b);
+            }
+        }
+    }
+    out
+}
+
+/// The language to show: `lang`, unless its table is among the
+/// [`missing_tables`] (it could not be loaded), then the config's default
+/// language, so that the texts shown and the `lang` they are marked with
+/// agree.
+///
+/// ```
+/// use candor_core::{i18n::shown_language, Config};
+/// let config = Config::from_json(r#"{ "purposes": [{ "id": "p", "title": "P", "description": "D" }] }"#).unwrap();
+/// assert_eq!(shown_language(&config, "he"), "he");
+/// # #[cfg(not(feature = "bundled-languages"))]
+/// assert_eq!(shown_language(&config, "fr-CA"), "en");
+/// ```
+pub fn shown_language<'a>(config: &'a Config, lang: &'a str) -> &'a str {
+    let missing = missing_tables(config, lang);
+    if missing
+        .first()
+        .is_some_and(|m| m.eq_ignore_ascii_case(base_language(lang)))
+    {
+        &config.default_language
+    } else {
+        lang
+    }
+}
+
+/// Load the table of the built-in language `lang` from its file, as
+/// [`table_file`] writes it: one line `key=text` for every key of [`KEYS`],
+/// in that order. It replaces the compiled-in table, if any. An error
+/// leaves `config` unchanged; the UI then falls back as [`ui_text`] says
+/// (to English).
+///
+/// Refused: a language that is not built in, and any file that is not
+/// exactly those lines (a key missing, extra or out of place), so that a
+/// file from another version of Candor cannot leave half a language or
+/// texts under the wrong keys.
+///
+/// ```
+/// use candor_core::{i18n::{load_table, table_file, ui_text}, Config};
+/// let mut config = Config::from_json(r#"{ "purposes": [{ "id": "p", "title": "P", "description": "D" }] }"#).unwrap();
+/// let file = table_file("en").unwrap().replace("Reject all", "No thanks");
+/// load_table(&mut config, "en", &file).unwrap();
+/// assert_eq!(ui_text(&config, "en", "rejectAll"), "No thanks");
+/// assert!(load_table(&mut config, "en", "rejectAll=No\n").is_err());
+/// ```
+pub fn load_table(config: &mut Config, lang: &str, file: &str) -> Result<(), ConfigError> {
+    let fail = |message: &str| ConfigError {
+        path: ["i18n/", lang, ".txt"].concat(),
+        message: message.to_owned(),
+    };
+    let lang = built_in_language(lang).ok_or_else(|| fail("not a built-in language"))?;
+    let mut lines = file.lines();
+    let mut texts = Vec::with_capacity(KEYS.len());
+    for key in KEYS {
+        match lines.next().and_then(|line| line.split_once('=')) {
+            Some((k, text)) if k == key => texts.push(text.to_owned()),
+            _ => return Err(fail(&["expected the line of ", key].concat())),
+        }
+    }
+    if lines.next().is_some() {
+        return Err(fail("more lines than text keys"));
+    }
+    config.tables.retain(|(tag, _)| *tag != lang);
+    config.tables.push((lang, texts));
+    Ok(())
+}
+
+/// The file of a compiled-in table, as [`load_table`] reads it: one line
+/// `key=text` per key, in [`KEYS`] order (no text holds a line break).
+/// `None` for a language this build does not carry. `cargo xtask build`
+/// writes one file per built-in language but English, `i18n/<lang>.txt`,
+/// next to the widget.
+pub fn table_file(lang: &str) -> Option<String> {
+    let mut out = String::new();
+    for (key, text) in compiled(lang)? {
+        out.push_str(key);
+        out.push('=');
+        out.push_str(text);
+        out.push('\n');
+    }
+    Some(out)
 }
 
 fn site<'a>(config: &'a Config, lang: &str, key: &str) -> Option<&'a str> {
@@ -390,11 +525,11 @@ pub fn ui_text<'a>(config: &'a Config, lang: &str, key: &str) -> &'a str {
     let default = config.default_language.as_str();
     site(config, lang, key)
         .or_else(|| site(config, base, key))
-        .or_else(|| built_in(base, key))
+        .or_else(|| built_in(config, base, key))
         .or_else(|| site(config, default, key))
         .or_else(|| site(config, base_language(default), key))
-        .or_else(|| built_in(base_language(default), key))
-        .or_else(|| built_in("en", key))
+        .or_else(|| built_in(config, base_language(default), key))
+        .or_else(|| built_in(config, "en", key))
         .unwrap_or("")
 }
 
@@ -428,7 +563,7 @@ fn config_knows(config: &Config, lang: &str) -> bool {
 pub fn pick_language(config: &Config, candidates: &[&str]) -> String {
     for c in candidates {
         let usable = !c.is_empty() && c.len() <= 35;
-        if usable && (table(base_language(c)).is_some() || config_knows(config, c)) {
+        if usable && (built_in_language(base_language(c)).is_some() || config_knows(config, c)) {
             return (*c).to_string();
         }
     }
@@ -454,7 +589,19 @@ pub fn is_rtl(lang: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// The compiled-in English text of `key`.
+    #[cfg(feature = "bundled-languages")]
+    fn english(key: &str) -> Option<&'static str> {
+        EN.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+    }
+
+    fn config() -> Config {
+        Config::from_json(r#"{ "purposes": [{ "id": "p", "title": "P", "description": "D" }] }"#)
+            .unwrap()
+    }
+
     /// `{name}` placeholders of a template, sorted.
+    #[cfg(feature = "bundled-languages")]
     fn placeholders(t: &str) -> Vec<&str> {
         let mut out: Vec<&str> = t
             .split('{')
@@ -466,6 +613,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "bundled-languages")]
     fn every_built_in_table_has_every_key_once_in_order() {
         for (lang, t) in [("en", EN), ("fr", FR), ("de", DE), ("es", ES)] {
             let keys: Vec<&str> = t.iter().map(|(k, _)| *k).collect();
@@ -474,7 +622,7 @@ mod tests {
                 assert!(!v.trim().is_empty(), "{lang} {k} is empty");
                 assert_eq!(
                     placeholders(v),
-                    placeholders(built_in("en", k).unwrap()),
+                    placeholders(english(k).unwrap()),
                     "{lang} {k}: placeholders differ from English"
                 );
             }
@@ -482,12 +630,13 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "bundled-languages")]
     fn translations_differ_from_english_where_they_should() {
         // Catch a table left in English by mistake ("no"/"Messages :" aside).
         for (lang, t) in [("fr", FR), ("de", DE), ("es", ES)] {
             let same: Vec<&str> = t
                 .iter()
-                .filter(|(k, v)| built_in("en", k) == Some(*v))
+                .filter(|(k, v)| english(k) == Some(*v))
                 .map(|(k, _)| *k)
                 .collect();
             assert!(same.len() <= 1, "{lang} has English texts for {same:?}");
@@ -511,5 +660,112 @@ mod tests {
         assert_eq!(pick_language(&config, &["ar", "en"]), "ar");
         assert_eq!(pick_language(&config, &["he", "en-US"]), "en-US");
         assert!(is_rtl("he") && is_rtl("fa-IR") && is_rtl("ur") && !is_rtl("de"));
+    }
+
+    #[test]
+    fn a_table_file_loads_back_to_the_same_texts() {
+        for lang in BUILT_IN_LANGUAGES {
+            let Some(file) = table_file(lang) else {
+                continue;
+            };
+            let mut config = config();
+            let before: Vec<&str> = KEYS.iter().map(|k| ui_text(&config, lang, k)).collect();
+            let before: Vec<String> = before.into_iter().map(str::to_owned).collect();
+            load_table(&mut config, &lang.to_uppercase(), &file).unwrap();
+            let after: Vec<&str> = KEYS.iter().map(|k| ui_text(&config, lang, k)).collect();
+            assert_eq!(before, after, "{lang}");
+            assert!(
+                config.tables.iter().any(|(t, _)| *t == lang),
+                "{lang}: stored as spelled"
+            );
+        }
+    }
+
+    #[test]
+    fn a_loaded_table_sits_between_site_texts_and_english() {
+        let mut config = Config::from_json(
+            r#"{ "purposes": [{ "id": "p", "title": "P", "description": "D" }],
+                 "translations": { "de": { "save": "Sichern" } } }"#,
+        )
+        .unwrap();
+        let mut file = String::new();
+        for key in KEYS {
+            file.push_str(&format!("{key}=de:{key}\n"));
+        }
+        load_table(&mut config, "de", &file).unwrap();
+        assert_eq!(
+            ui_text(&config, "de-AT", "save"),
+            "Sichern",
+            "the site's text wins"
+        );
+        assert_eq!(ui_text(&config, "de-AT", "rejectAll"), "de:rejectAll");
+        assert_eq!(ui_text(&config, "it", "rejectAll"), "Reject all");
+        assert!(
+            missing_tables(&config, "de").is_empty(),
+            "loaded: not missing"
+        );
+        for lang in BUILT_IN_LANGUAGES {
+            for key in KEYS {
+                assert!(
+                    !ui_text(&config, lang, key).contains(['\n', '\r']),
+                    "{lang} {key}: a line break"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_bad_table_file_is_refused_and_changes_nothing() {
+        let english = table_file("en").unwrap();
+        let expected = |key: &str| format!("i18n/fr.txt: expected the line of {key}");
+        let cases = [
+            (
+                "it",
+                english.clone(),
+                "i18n/it.txt: not a built-in language".to_owned(),
+            ),
+            ("fr", String::new(), expected("bannerTitle")),
+            (
+                "fr",
+                english.replace("save=Save my choices\n", ""),
+                expected("save"),
+            ),
+            (
+                "fr",
+                english.replace("save=Save my choices", "save: Save my choices"),
+                expected("save"),
+            ),
+            (
+                "fr",
+                ["shout=HI\n", &english].concat(),
+                expected("bannerTitle"),
+            ),
+            (
+                "fr",
+                [&english, "shout=HI\n"].concat(),
+                "i18n/fr.txt: more lines than text keys".to_owned(),
+            ),
+        ];
+        for (lang, file, message) in cases {
+            let mut config = config();
+            let error = load_table(&mut config, lang, &file).unwrap_err();
+            assert_eq!(error.to_string(), message);
+            assert_eq!(config, self::config(), "{message}: config unchanged");
+        }
+    }
+
+    #[test]
+    fn missing_tables_names_each_needed_language_once() {
+        let french_default = Config::from_json(
+            r#"{ "defaultLanguage": "fr-CA", "purposes": [{ "id": "p", "title": "P", "description": "D" }] }"#,
+        )
+        .unwrap();
+        let bundled = cfg!(feature = "bundled-languages");
+        let expect = |langs: &[&'static str]| if bundled { Vec::new() } else { langs.to_vec() };
+        assert_eq!(missing_tables(&config(), "ja"), expect(&[]));
+        assert_eq!(missing_tables(&config(), "ES-mx"), expect(&["es"]));
+        assert_eq!(missing_tables(&french_default, "de"), expect(&["de", "fr"]));
+        assert_eq!(missing_tables(&french_default, "fr"), expect(&["fr"]));
+        assert_eq!(missing_tables(&french_default, "en"), expect(&["fr"]));
     }
 }

@@ -173,16 +173,57 @@ export function candorBody() {
   });
 }
 
-// Validate the config text, mount the widget and attach it. Throws a
-// `Candor: ...` Error with the validation message on a bad config.
-export async function candorLaunch(controls, Widget, configText) {
+// The built-in languages the wasm does not carry (English is in it): their
+// texts are the files i18n/<lang>.txt beside the wasm. Only a hint to fetch
+// the page's language early; the widget says what it needs (textsNeeded).
+const CANDOR_TEXT_FILES = ["fr", "de", "es"];
+
+// A text-file loader, lang → promise of the file's text, each file fetched
+// once; `url(lang)` locates it. The page's own language (<html lang>) is
+// requested at once, side by side with the wasm, not after it.
+export function candorTexts(url) {
+  const files = new Map();
+  function load(lang) {
+    if (!files.has(lang)) {
+      let file;
+      try {
+        file = fetch(url(lang), { credentials: "same-origin" }).then((response) => {
+          if (!response.ok) throw new Error("HTTP " + response.status);
+          return response.text();
+        });
+      } catch (e) {
+        file = Promise.reject(e);
+      }
+      file.catch(() => {});
+      files.set(lang, file);
+    }
+    return files.get(lang);
+  }
+  const page = (document.documentElement.getAttribute("lang") || "").split(/[-_]/)[0].toLowerCase();
+  if (CANDOR_TEXT_FILES.indexOf(page) >= 0) load(page);
+  return load;
+}
+
+// Validate the config text, load the texts it needs (`texts`, from
+// candorTexts), mount the widget and attach it. Throws a `Candor: ...` Error
+// with the validation message on a bad config. A language file that cannot
+// be loaded gives way to the config's default language, with a warning.
+export async function candorLaunch(controls, Widget, configText, texts) {
   let widget;
   try {
     widget = new Widget(configText);
   } catch (e) {
     throw new Error("Candor: invalid config: " + (e && e.message ? e.message : String(e)));
   }
-  await candorBody();
+  const needed = widget.textsNeeded();
+  const loading = (needed ? needed.split(" ") : []).map((lang) =>
+    texts(lang)
+      .then((file) => widget.addTexts(lang, file))
+      .catch((e) => {
+        console.warn("Candor: could not load the " + lang + " texts (i18n/" + lang + ".txt), showing the default language instead: " + (e && e.message ? e.message : String(e)));
+      }),
+  );
+  await Promise.all(loading.concat(candorBody()));
   widget.mount();
   controls.attach(widget);
   return controls.candor;

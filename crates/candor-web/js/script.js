@@ -1,6 +1,6 @@
 // candor.js body (classic script): <script src=".../candor.js" data-config="URL" async>
 // or an inline <script type="application/json" id="candor-config">. Finds
-// candor_web.js and candor_web_bg.wasm next to itself.
+// candor_web.js, candor_web_bg.wasm and i18n/ next to itself.
 const candorScript = document.currentScript;
 
 async function candorConfigText(script) {
@@ -60,6 +60,7 @@ async function candorBoot(controls, script) {
     return text;
   });
   const wasm = candorWasm(new URL("candor_web_bg.wasm", base));
+  const texts = candorTexts((lang) => new URL("i18n/" + lang + ".txt", base));
   const glue = import(new URL("candor_web.js", base).href).then((g) =>
     wasm.then((module) => g.default({ module_or_path: module })).then(() => g),
   );
@@ -72,7 +73,7 @@ async function candorBoot(controls, script) {
   } catch (e) {
     throw new Error("Candor: could not load candor_web.js / candor_web_bg.wasm next to candor.js: " + (e && e.message));
   }
-  return candorLaunch(controls, loaded.Widget, configText);
+  return candorLaunch(controls, loaded.Widget, configText, texts);
 }
 
 // A second include does nothing. (`window.candor` may also be the

@@ -133,9 +133,45 @@ impl Widget {
         })
     }
 
+    /// The built-in languages whose texts this page needs and the wasm does
+    /// not carry, space-separated (`"fr"`, `""` when none): the loader
+    /// fetches each from `i18n/<lang>.txt` and hands it to
+    /// [`add_texts`](Widget::add_texts) before [`mount`](Widget::mount).
+    #[wasm_bindgen(js_name = textsNeeded)]
+    pub fn texts_needed(&self) -> String {
+        self.shared
+            .state
+            .try_borrow()
+            .map(|s| candor_core::i18n::missing_tables(s.engine.config(), &s.lang).join(" "))
+            .unwrap_or_default()
+    }
+
+    /// Load a built-in language's texts from its file. Throws the reason
+    /// for a file that is not a complete table (the texts then stay
+    /// English); a failure changes nothing else.
+    #[wasm_bindgen(js_name = addTexts)]
+    pub fn add_texts(&self, lang: &str, json: &str) -> Result<(), JsValue> {
+        let mut state = self
+            .shared
+            .state
+            .try_borrow_mut()
+            .map_err(|_| JsValue::from("busy"))?;
+        state
+            .engine
+            .load_table(lang, json)
+            .map_err(|e| JsValue::from(e.to_text()))
+    }
+
     /// Render into `<div id="candor">` (created at the end of `<body>` if
-    /// absent) and follow changes made in other tabs.
+    /// absent) and follow changes made in other tabs. A language whose texts
+    /// were not loaded gives way to the config's default language.
     pub fn mount(&mut self) {
+        if let Ok(mut state) = self.shared.state.try_borrow_mut() {
+            let shown = candor_core::i18n::shown_language(state.engine.config(), &state.lang);
+            if shown != state.lang {
+                state.lang = shown.to_owned();
+            }
+        }
         dialog::mount(&self.shared);
         if self.on_storage.is_none() {
             let weak = Rc::downgrade(&self.shared);

@@ -707,3 +707,82 @@ fn why_panel_explains_and_switches_off() {
     widget.hide();
     assert_eq!(count(".why"), 0);
 }
+
+/// A French page: the wasm carries English only, so the widget asks for the
+/// French file; a file that is not a complete table is refused and changes
+/// nothing; once given one, the banner and the explanations use it. Without
+/// it (the file could not be fetched) the widget still works, in the
+/// config's default language (English).
+#[wasm_bindgen_test]
+fn a_language_file_is_asked_for_checked_and_used() {
+    let html = window().document().unwrap().document_element().unwrap();
+    let page_lang = html.get_attribute("lang");
+    html.set_attribute("lang", "fr-CA").unwrap();
+    local().clear().unwrap();
+    session().clear().unwrap();
+    let file: String = candor_core::i18n::KEYS
+        .iter()
+        .map(|k| format!("{k}=fr:{k}\n"))
+        .collect();
+
+    let mut english = Widget::new(CONFIG).unwrap();
+    assert_eq!(english.texts_needed(), "fr");
+    english.mount();
+    assert_eq!(
+        find(r#"[data-action="accept-all"]"#)
+            .unwrap()
+            .text_content()
+            .unwrap(),
+        "Accept all"
+    );
+    let banner = find(r#"[role="dialog"]"#).unwrap();
+    assert_eq!(
+        banner.get_attribute("lang").as_deref(),
+        Some("en"),
+        "the texts' language, not the page's"
+    );
+    drop(english);
+    root().host().remove();
+
+    let mut widget = Widget::new(CONFIG).unwrap();
+    let half = file.replacen("acceptAll=fr:acceptAll\n", "", 1);
+    let refused = widget
+        .add_texts("fr", &half)
+        .unwrap_err()
+        .as_string()
+        .unwrap();
+    assert_eq!(refused, "i18n/fr.txt: expected the line of acceptAll");
+    assert!(
+        widget.add_texts("it", &file).is_err(),
+        "not a built-in language"
+    );
+    assert_eq!(widget.texts_needed(), "fr", "still needed after refusals");
+    widget.add_texts("fr", &file).unwrap();
+    assert_eq!(widget.texts_needed(), "");
+    widget.mount();
+    assert_eq!(
+        find(r#"[data-action="accept-all"]"#)
+            .unwrap()
+            .text_content()
+            .unwrap(),
+        "fr:acceptAll"
+    );
+    assert_eq!(
+        find(r#"[data-action="reject-all"]"#)
+            .unwrap()
+            .text_content()
+            .unwrap(),
+        "fr:rejectAll"
+    );
+    let banner = find(r#"[role="dialog"]"#).unwrap();
+    assert_eq!(banner.get_attribute("lang").as_deref(), Some("fr-CA"));
+    let d = decide(&widget, request("email-deals"));
+    assert_eq!(d["explanation"], "fr:why-no-choice");
+
+    drop(widget);
+    root().host().remove();
+    match page_lang {
+        Some(lang) => html.set_attribute("lang", &lang).unwrap(),
+        None => html.remove_attribute("lang").unwrap(),
+    }
+}
