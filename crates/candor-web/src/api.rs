@@ -146,11 +146,12 @@ impl Widget {
             .unwrap_or_default()
     }
 
-    /// Load a built-in language's texts from its file. Throws the reason
-    /// for a file that is not a complete table (the texts then stay
-    /// English); a failure changes nothing else.
+    /// Load a built-in language's texts from its file (`i18n/<lang>.txt`).
+    /// Throws the reason for a file that is not exactly a table of this
+    /// version; a failure changes nothing, and [`mount`](Widget::mount)
+    /// then shows the config's default language.
     #[wasm_bindgen(js_name = addTexts)]
-    pub fn add_texts(&self, lang: &str, json: &str) -> Result<(), JsValue> {
+    pub fn add_texts(&self, lang: &str, file: &str) -> Result<(), JsValue> {
         let mut state = self
             .shared
             .state
@@ -158,7 +159,7 @@ impl Widget {
             .map_err(|_| JsValue::from("busy"))?;
         state
             .engine
-            .load_table(lang, json)
+            .load_table(lang, file)
             .map_err(|e| JsValue::from(e.to_text()))
     }
 
