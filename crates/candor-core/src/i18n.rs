@@ -448,7 +448,7 @@ pub fn load_table(config: &mut Config, lang: &str, file: &str) -> Result<(), Con
         message: message.to_owned(),
     };
     let lang = built_in_language(lang).ok_or_else(|| fail("not a built-in language"))?;
-    let mut lines = file.lines();
+    let mut lines = file.split('\n');
     let mut texts = Vec::with_capacity(KEYS.len());
     for key in KEYS {
         match lines.next().and_then(|line| line.split_once('=')) {
@@ -456,7 +456,8 @@ pub fn load_table(config: &mut Config, lang: &str, file: &str) -> Result<(), Con
             _ => return Err(fail(&["expected the line of ", key].concat())),
         }
     }
-    if lines.next().is_some() {
+    // Nothing after the last line's `\n`.
+    if lines.next().is_some_and(|rest| !rest.is_empty()) || lines.next().is_some() {
         return Err(fail("more lines than text keys"));
     }
     config.tables.retain(|(tag, _)| *tag != lang);
