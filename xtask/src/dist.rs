@@ -41,14 +41,16 @@ const WASM_NAME: &str = "candor_web";
 /// Extra rustflags for the shipped (release) wasm only, passed through
 /// [`WASM_RUSTFLAGS_VAR`] so that debug builds (the wasm-pack browser
 /// tests, clippy) keep rustc's 1 MiB default stack and share nothing with
-/// this build. A 64 KiB shadow stack instead of 1 MiB takes the wasm's
-/// initial memory from 17 pages (1088 KiB) to 2 (128 KiB). The deepest
+/// this build. A 32 KiB shadow stack instead of 1 MiB: after a visit the
+/// wasm holds 2 pages of memory (128 KiB) instead of 18. The deepest
 /// recursion is the JSON reader's, bounded at 32 levels: measured in
-/// Chromium, the stack's high-water mark is 9.6 KiB for a config nested
-/// 100,000 deep and 3.4 KiB for a visit using every API call (6.8x
-/// margin); rustc links wasm with `--stack-first`, so an overflow traps
-/// instead of overwriting data. See docs/size.md.
-pub const WASM_RUSTFLAGS: &str = "-C link-arg=-zstack-size=65536";
+/// Chromium, the stack's high-water mark is 9.1 KiB for a config nested
+/// 100,000 deep (arrays or objects) and 2.9 KiB for a visit using every API
+/// call (3.5x margin); rustc links wasm with `--stack-first`, so an
+/// overflow traps instead of overwriting data, and the hostile-config e2e
+/// tests would see the trap's message instead of the reader's. See
+/// docs/size.md.
+pub const WASM_RUSTFLAGS: &str = "-C link-arg=-zstack-size=32768";
 /// The variable [`WASM_RUSTFLAGS`] is passed in (target-specific, so host
 /// build scripts and proc macros are unaffected).
 pub const WASM_RUSTFLAGS_VAR: &str = "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS";
