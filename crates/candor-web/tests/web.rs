@@ -109,6 +109,14 @@ fn find(selector: &str) -> Option<HtmlElement> {
         .map(|e| e.unchecked_into())
 }
 
+/// The text of the element `selector` finds.
+fn text(selector: &str) -> String {
+    find(selector)
+        .unwrap_or_else(|| panic!("{selector} is in the shadow root"))
+        .text_content()
+        .unwrap_or_default()
+}
+
 fn count(selector: &str) -> u32 {
     root().query_selector_all(selector).unwrap().length()
 }
@@ -728,13 +736,7 @@ fn a_language_file_is_asked_for_checked_and_used() {
     let mut english = Widget::new(CONFIG).unwrap();
     assert_eq!(english.texts_needed(), "fr");
     english.mount();
-    assert_eq!(
-        find(r#"[data-action="accept-all"]"#)
-            .unwrap()
-            .text_content()
-            .unwrap(),
-        "Accept all"
-    );
+    assert_eq!(text(r#"[data-action="accept-all"]"#), "Accept all");
     let banner = find(r#"[role="dialog"]"#).unwrap();
     assert_eq!(
         banner.get_attribute("lang").as_deref(),
@@ -760,20 +762,8 @@ fn a_language_file_is_asked_for_checked_and_used() {
     widget.add_texts("fr", &file).unwrap();
     assert_eq!(widget.texts_needed(), "");
     widget.mount();
-    assert_eq!(
-        find(r#"[data-action="accept-all"]"#)
-            .unwrap()
-            .text_content()
-            .unwrap(),
-        "fr:acceptAll"
-    );
-    assert_eq!(
-        find(r#"[data-action="reject-all"]"#)
-            .unwrap()
-            .text_content()
-            .unwrap(),
-        "fr:rejectAll"
-    );
+    assert_eq!(text(r#"[data-action="accept-all"]"#), "fr:acceptAll");
+    assert_eq!(text(r#"[data-action="reject-all"]"#), "fr:rejectAll");
     let banner = find(r#"[role="dialog"]"#).unwrap();
     assert_eq!(banner.get_attribute("lang").as_deref(), Some("fr-CA"));
     let d = decide(&widget, request("email-deals"));
