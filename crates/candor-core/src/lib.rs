@@ -100,6 +100,7 @@ pub mod json;
 pub mod ledger;
 pub mod map;
 pub mod receipt;
+mod receipt_reader;
 pub mod snapshot;
 pub mod stored;
 
