@@ -17,7 +17,8 @@
 // It also collects long tasks (PerformanceObserver 'longtask') and the
 // WebAssembly memories of every instance the page creates (by wrapping
 // `WebAssembly.instantiate` / `instantiateStreaming`, which wasm-bindgen's
-// loader uses), and first-contentful-paint.
+// loader uses, and the `WebAssembly.Instance` constructor), and
+// first-contentful-paint.
 //
 // `cfg`: { host?, banner, reject?, timeoutMs }: `host` is a shadow host whose
 // open shadow root holds the banner (Candor's `#candor`).
@@ -53,7 +54,7 @@ export function benchInstrument(cfg) {
       try {
         const instance = result instanceof WA.Instance ? result : result && result.instance;
         if (instance) {
-          for (const v of Object.values(instance.exports)) if (v instanceof WA.Memory) B.memories.push(v);
+          for (const v of Object.values(instance.exports)) if (v instanceof WA.Memory && !B.memories.includes(v)) B.memories.push(v);
         }
       } catch (e) {
         /* never break the page */
@@ -67,6 +68,16 @@ export function benchInstrument(cfg) {
           return original.apply(this, args).then(keep);
         };
       }
+    }
+    // And the synchronous constructor (wasm-bindgen's initSync uses it).
+    try {
+      WA.Instance = new Proxy(WA.Instance, {
+        construct(target, args, newTarget) {
+          return keep(Reflect.construct(target, args, newTarget));
+        },
+      });
+    } catch (e) {
+      /* never break the page */
     }
   }
 

@@ -1,5 +1,7 @@
 //! `cargo xtask bench`: Candor against the leading consent widgets, side by
-//! side in headless Chromium, plus candor-core's criterion figures.
+//! side in headless Chromium (1x and 4x CPU and a mobile network profile,
+//! interleaved rounds, paired differences with an A/A control), plus
+//! candor-core's criterion figures.
 //!
 //! Installs `bench/`'s npm packages (the pinned anchors and playwright-core),
 //! builds the widget, runs `cargo bench -p candor-core --bench decide` with
@@ -18,12 +20,19 @@ use crate::util::{capture, json_string, rel, run, Context, Result};
 /// `cargo xtask bench` options.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Options {
-    /// Page loads per widget and speed (default 15; 3 with `--quick`).
+    /// Rounds: each loads every page once per speed profile (default 30;
+    /// 3 with `--quick`).
     pub runs: Option<u32>,
-    /// 3 runs and shorter criterion times: a smoke test of the benchmark.
+    /// 3 rounds and shorter criterion times: a smoke test of the benchmark.
     pub quick: bool,
     /// Use the current `dist/` instead of building.
     pub build: bool,
+    /// Only these speed profiles (`1x`, `4x`, `mobile`), as given.
+    pub profiles: Option<String>,
+    /// Only these pages (ids as in `bench/run.mjs`), as given.
+    pub only: Option<String>,
+    /// Leave out the A/A control (Candor's copy).
+    pub aa: bool,
 }
 
 pub fn options(rest: &[String]) -> Result<Options> {
@@ -31,35 +40,61 @@ pub fn options(rest: &[String]) -> Result<Options> {
         runs: None,
         quick: false,
         build: true,
+        profiles: None,
+        only: None,
+        aa: true,
     };
     let mut it = rest.iter();
     while let Some(arg) = it.next() {
-        let runs = match arg.as_str() {
-            "--quick" => {
-                o.quick = true;
-                continue;
+        match arg.as_str() {
+            "--quick" => o.quick = true,
+            "--no-build" => o.build = false,
+            "--no-aa" => o.aa = false,
+            a => {
+                if let Some(runs) = flag_value(a, "--runs", &mut it)? {
+                    let n: u32 = runs
+                        .parse()
+                        .map_err(|_| format!("--runs: {runs:?} is not a whole number"))?;
+                    if n == 0 {
+                        return Err("--runs must be at least 1".into());
+                    }
+                    o.runs = Some(n);
+                } else if let Some(list) = flag_value(a, "--profiles", &mut it)? {
+                    for p in list.split(',') {
+                        if !["1x", "4x", "mobile"].contains(&p.trim()) {
+                            return Err(format!(
+                                "--profiles: unknown profile {p:?} (1x, 4x, mobile)"
+                            ));
+                        }
+                    }
+                    o.profiles = Some(list);
+                } else if let Some(list) = flag_value(a, "--only", &mut it)? {
+                    if list.trim().is_empty() {
+                        return Err("--only needs page ids, e.g. candor,orejime".into());
+                    }
+                    o.only = Some(list);
+                } else {
+                    return Err(format!(
+                        "unknown bench option {a:?} (see `cargo xtask help`)"
+                    ));
+                }
             }
-            "--no-build" => {
-                o.build = false;
-                continue;
-            }
-            "--runs" => it.next().ok_or("--runs needs a number")?.as_str(),
-            a if a.starts_with("--runs=") => a.trim_start_matches("--runs="),
-            other => {
-                return Err(format!(
-                    "unknown bench option {other:?} (see `cargo xtask help`)"
-                ))
-            }
-        };
-        let n: u32 = runs
-            .parse()
-            .map_err(|_| format!("--runs: {runs:?} is not a whole number"))?;
-        if n == 0 {
-            return Err("--runs must be at least 1".into());
         }
-        o.runs = Some(n);
     }
     Ok(o)
+}
+
+/// `--name value` (taking the next argument) or `--name=value`; `None` for
+/// another argument.
+fn flag_value(arg: &str, name: &str, it: &mut std::slice::Iter<String>) -> Result<Option<String>> {
+    if arg == name {
+        let v = it.next().ok_or(format!("{name} needs a value"))?;
+        Ok(Some(v.clone()))
+    } else if let Some(v) = arg.strip_prefix(&format!("{name}=")) {
+        Ok(Some(v.to_string()))
+    } else {
+        Ok(None)
+    }
 }
 
 /// The benchmark's URL layout: pages at `/` (and `/bench/` for the Candor
@@ -192,23 +227,33 @@ fn native(root: &Path, quick: bool) -> (Vec<NativeBench>, String, Option<String>
     }
 }
 
-/// Replaces `to` with a copy of the files in `from` (not recursive).
+/// Replaces `to` with a copy of `from`, folders included (`i18n/`).
 fn snapshot_dir(from: &Path, to: &Path) -> Result<()> {
     let _ = fs::remove_dir_all(to);
+    copy_tree(from, to)?;
+    // The one file every embed loads; the rest is whatever the build made,
+    // and the benchmark sizes what the page really requests.
+    if !to.join("candor.js").is_file() {
+        return Err(format!(
+            "candor.js was not in {} when it was copied (another build running?): run again",
+            from.display()
+        ));
+    }
+    Ok(())
+}
+
+fn copy_tree(from: &Path, to: &Path) -> Result<()> {
     fs::create_dir_all(to).context(format!("creating {}", to.display()))?;
     let entries = fs::read_dir(from).context(format!("reading {}", from.display()))?;
     for entry in entries {
-        let path = entry.context("listing dist/candor")?.path();
-        if let (true, Some(name)) = (path.is_file(), path.file_name()) {
+        let path = entry.context(format!("listing {}", from.display()))?.path();
+        let Some(name) = path.file_name() else {
+            continue;
+        };
+        if path.is_dir() {
+            copy_tree(&path, &to.join(name))?;
+        } else if path.is_file() {
             fs::copy(&path, to.join(name)).context(format!("copying {}", path.display()))?;
-        }
-    }
-    for needed in ["candor.js", "candor_web.js", "candor_web_bg.wasm"] {
-        if !to.join(needed).is_file() {
-            return Err(format!(
-                "{needed} was not in {} when it was copied (another build running?): run again",
-                from.display()
-            ));
         }
     }
     Ok(())
@@ -283,6 +328,15 @@ pub fn bench(root: &Path, o: &Options) -> Result<()> {
     if let Some(n) = o.runs {
         cmd.args(["--runs", &n.to_string()]);
     }
+    if let Some(p) = &o.profiles {
+        cmd.args(["--profiles", p]);
+    }
+    if let Some(only) = &o.only {
+        cmd.args(["--only", only]);
+    }
+    if !o.aa {
+        cmd.arg("--no-aa");
+    }
     let result = run(&mut cmd);
     server.stop();
     result
@@ -304,23 +358,95 @@ mod tests {
             Options {
                 runs: None,
                 quick: false,
-                build: true
+                build: true,
+                profiles: None,
+                only: None,
+                aa: true,
             }
         );
-        let o = options(&args(&["--runs", "20", "--quick", "--no-build"])).unwrap();
+        let o = options(&args(&[
+            "--runs",
+            "20",
+            "--quick",
+            "--no-build",
+            "--profiles",
+            "1x,4x",
+            "--only=candor,orejime",
+            "--no-aa",
+        ]))
+        .unwrap();
         assert_eq!(
             o,
             Options {
                 runs: Some(20),
                 quick: true,
-                build: false
+                build: false,
+                profiles: Some("1x,4x".into()),
+                only: Some("candor,orejime".into()),
+                aa: false,
             }
         );
         assert_eq!(options(&args(&["--runs=7"])).unwrap().runs, Some(7));
+        assert_eq!(
+            options(&args(&["--profiles=mobile"])).unwrap().profiles,
+            Some("mobile".into())
+        );
         assert!(options(&args(&["--runs"])).is_err());
         assert!(options(&args(&["--runs", "0"])).is_err());
         assert!(options(&args(&["--runs", "x"])).is_err());
+        assert!(options(&args(&["--profiles", "2x"])).is_err());
+        assert!(options(&args(&["--only"])).is_err());
+        assert!(options(&args(&["--only", ""])).is_err());
         assert!(options(&args(&["--fast"])).is_err());
+    }
+
+    #[test]
+    fn snapshot_copies_folders_and_needs_only_the_loader() {
+        let base = std::env::temp_dir().join(format!("candor-bench-snap-{}", std::process::id()));
+        let (from, to) = (base.join("from"), base.join("to"));
+        fs::create_dir_all(from.join("i18n")).unwrap();
+        fs::write(from.join("candor.js"), "js").unwrap();
+        fs::write(from.join("candor_web_bg.wasm"), "wasm").unwrap();
+        fs::write(from.join("i18n/fr.txt"), "fr").unwrap();
+        fs::create_dir_all(&to).unwrap();
+        fs::write(to.join("stale.js"), "old").unwrap();
+        snapshot_dir(&from, &to).unwrap();
+        assert_eq!(fs::read_to_string(to.join("i18n/fr.txt")).unwrap(), "fr");
+        assert_eq!(
+            fs::read_to_string(to.join("candor_web_bg.wasm")).unwrap(),
+            "wasm"
+        );
+        assert!(!to.join("stale.js").exists());
+        fs::remove_file(from.join("candor.js")).unwrap();
+        assert!(snapshot_dir(&from, &to).is_err());
+        let _ = fs::remove_dir_all(&base);
+    }
+
+    /// The benchmark's statistics (paired differences, the median's
+    /// interval) and its front server, tested by node:test without a browser
+    /// (under a second); skipped without node.
+    #[test]
+    fn bench_node_tests() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        let out = match Command::new("node")
+            .arg("--test")
+            .arg("bench/lib/stats.test.mjs")
+            .arg("bench/lib/front.test.mjs")
+            .current_dir(root)
+            .output()
+        {
+            Ok(out) => out,
+            Err(e) => {
+                eprintln!("skipped: node is not available ({e})");
+                return;
+            }
+        };
+        assert!(
+            out.status.success(),
+            "node --test bench/lib/ failed:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 
     #[test]
