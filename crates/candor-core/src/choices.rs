@@ -6,7 +6,7 @@
 //! them in sessionStorage, see [`crate::stored`]) and expire when the session
 //! changes. Refusals are never session-scoped.
 
-use crate::SortedMap;
+use crate::Map;
 
 /// How a choice was made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,5 +89,5 @@ pub struct Choices {
     /// Last update (epoch ms), 0 if none.
     pub updated_at: u64,
     /// Purpose id → choice.
-    pub purposes: SortedMap<String, Choice>,
+    pub purposes: Map<String, Choice>,
 }

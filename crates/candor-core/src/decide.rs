@@ -30,19 +30,22 @@
 //!   the current one (or is missing), and in any case after `expiresAfterDays`;
 //! - any grant carrying a session id other than the current one is expired.
 //!
-//! Rule 9 only looks at older revisions: a choice made under a newer revision
-//! than the config's (a rolled-back config) is current.
+//! Rule 9 compares revisions for equality: a choice made under a newer
+//! revision than the config's (a record written by a config this page does
+//! not know) is outdated too, like one made under an older revision.
+//!
+//! Outside the table: a malformed request is denied as `invalid-request`,
+//! and a `record()` whose count could not be saved is denied as
+//! `count-not-saved` (the widget's fail-closed rule for caps).
 
 use crate::config::{same_id, Duration, Purpose, SignalKind, DAY_MS};
+use crate::text::longer_than;
 use crate::{Choice, Choices, Config, DemographicTargeting, Ledger, Method};
 
 /// Allowed clock skew: a choice dated up to this far in the future is trusted.
 pub const CLOCK_SKEW_MS: u64 = 10 * 60 * 1000;
 
-/// Most signals a request may name (see [`Request::is_reasonable`]).
-pub const MAX_REQUEST_SIGNALS: usize = 64;
-/// Longest purpose, signal or channel id a request may name, in bytes.
-pub const MAX_REQUEST_ID: usize = 200;
+pub use crate::limits::{MAX_ID_LEN, MAX_REQUEST_SIGNALS};
 
 /// What the site asks.
 #[derive(Debug, Clone, Copy)]
@@ -57,14 +60,15 @@ pub struct Request<'a> {
 
 impl Request<'_> {
     /// Whether the request is within sane bounds (at most
-    /// [`MAX_REQUEST_SIGNALS`] signals, ids of at most [`MAX_REQUEST_ID`]
-    /// bytes). [`Engine::decide`](crate::Engine::decide) denies other requests
-    /// with [`Reason::Invalid`].
+    /// [`MAX_REQUEST_SIGNALS`] signals, ids of at most [`MAX_ID_LEN`]
+    /// characters, as in a config). [`Engine::decide`](crate::Engine::decide)
+    /// denies other requests with [`Reason::Invalid`].
     pub fn is_reasonable(&self) -> bool {
-        self.purpose.len() <= MAX_REQUEST_ID
+        let short = |s: &str| !longer_than(s, MAX_ID_LEN);
+        short(self.purpose)
             && self.signals.len() <= MAX_REQUEST_SIGNALS
-            && self.signals.iter().all(|s| s.len() <= MAX_REQUEST_ID)
-            && self.channel.is_none_or(|c| c.len() <= MAX_REQUEST_ID)
+            && self.signals.iter().all(|s| short(s))
+            && self.channel.is_none_or(short)
     }
 }
 
@@ -109,6 +113,10 @@ pub enum Reason {
     FrequencyCap,
     /// 13
     Granted,
+    /// Not a rule row: `record()` would have counted a message on a capped
+    /// channel, but the count could not be saved. Always denied (a cap that
+    /// cannot be kept is not a cap).
+    CountNotSaved,
     /// Not a rule row: the request itself was malformed (wrong types, absurd
     /// sizes) or Candor is not ready. Always denied.
     Invalid,
@@ -131,6 +139,7 @@ impl Reason {
             Reason::Refused => "refused",
             Reason::FrequencyCap => "frequency-cap",
             Reason::Granted => "granted",
+            Reason::CountNotSaved => "count-not-saved",
             Reason::Invalid => "invalid-request",
         }
     }
@@ -176,6 +185,15 @@ impl Decision {
     pub fn invalid() -> Decision {
         Decision::deny(Reason::Invalid)
     }
+
+    /// This decision, denied because its count could not be saved
+    /// ([`Reason::CountNotSaved`]); what the explanation needs is kept.
+    pub fn not_saved(mut self) -> Decision {
+        self.allowed = false;
+        self.reason = Reason::CountNotSaved;
+        self.retry_after = None;
+        self
+    }
 }
 
 /// Why `choice` no longer counts for `purpose` at `ctx`: [`Reason::Outdated`]
@@ -186,7 +204,7 @@ pub fn choice_status(
     choice: &Choice,
     ctx: &Context<'_>,
 ) -> Option<Reason> {
-    if choice.revision < config.revision {
+    if choice.revision != config.revision {
         return Some(Reason::Outdated);
     }
     if choice.at > ctx.now.saturating_add(CLOCK_SKEW_MS) {

@@ -1,30 +1,37 @@
-//! The stateful facade `candor-web` drives: config + choices + ledger.
-//! Every method is pure with respect to the outside world: time, session and
-//! GPC come in through [`Context`]; persistence goes out as strings.
+//! The stateful facade `candor-web` drives: config + language tables +
+//! choices + ledger. Every method is pure with respect to the outside
+//! world: time, session and GPC come in through [`Context`]; persistence
+//! goes out as strings.
+
+use serde::Serialize;
 
 use crate::config::DAY_MS;
 use crate::decide::choice_status;
-use crate::json::Object;
+use crate::explain::{self, DateFormat};
+use crate::i18n::{Tables, Texts};
 use crate::receipt::ReceiptPurpose;
-use crate::{explain, stored};
+use crate::text::truncate;
+use crate::{stored, ConfigError};
 use crate::{
-    Choice, Choices, Config, Context, Decision, Duration, Ledger, Method, Purpose, Reason, Receipt,
-    Request, SortedMap,
+    Choice, Choices, Config, Context, Decision, Duration, Ledger, Map, Method, Purpose, Reason,
+    Receipt, Request,
 };
 
-/// Longest purpose string echoed back in a [`Report`], in characters.
-pub const MAX_REPORTED_PURPOSE: usize = 200;
-
-/// Config, the shopper's choices and the frequency ledger, together.
+/// Config, loaded language tables, the shopper's choices and the frequency
+/// ledger, together.
 #[derive(Debug, Clone)]
 pub struct Engine {
     config: Config,
+    /// [`Config::fingerprint`], computed once.
+    fingerprint: String,
+    tables: Tables,
     choices: Choices,
     ledger: Ledger,
 }
 
-/// What `decide()` / `record()` return to JS (CONTRACT §2), camelCase.
-#[derive(Debug, Clone)]
+/// What `decide()` / `record()` return to JS, camelCase.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Report {
     /// Whether the personalization may happen.
     pub allowed: bool,
@@ -35,32 +42,37 @@ pub struct Report {
     /// Sentence for the shopper, in the requested language.
     pub explanation: String,
     /// Epoch ms when a capped channel frees up.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_after: Option<u64>,
 }
 
-/// `preferences()` of CONTRACT §3.
-#[derive(Debug, Clone)]
+/// `preferences()`: the shopper's current choices.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Preferences {
     /// Random id of this shopper's consent record.
     pub consent_id: String,
-    /// Config revision the record was last written under.
-    pub revision: u32,
+    /// Config revision the record was last written under; `None` (null)
+    /// before any choice.
+    pub revision: Option<u32>,
     /// Purpose id → current choice. Only current (not outdated, not expired)
     /// choices appear; required purposes appear as granted, method `"required"`.
-    pub purposes: SortedMap<String, PurposeState>,
+    pub purposes: Map<String, PurposeState>,
 }
 
 /// One entry of [`Preferences::purposes`].
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct PurposeState {
     /// Granted or refused.
     pub granted: bool,
-    /// When (epoch ms).
-    pub at: u64,
+    /// When (epoch ms); `None` (null) for a required purpose before any
+    /// choice.
+    pub at: Option<u64>,
     /// How: `accept-all`, `reject-all`, `preferences`, `api`, `ask`, `required`.
     pub method: &'static str,
     /// `"session"` or `{ "days": N }`, as the choice lasts.
-    pub duration: crate::Duration,
+    pub duration: Duration,
 }
 
 /// `ctx` with its clock clamped to the latest time the stored forms hold
@@ -76,21 +88,16 @@ fn sane<'a>(ctx: &Context<'a>) -> Context<'a> {
     }
 }
 
+/// A JSON text of `value` (serde_json; natively, for tests and servers).
+fn json_text<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
 impl Report {
     /// The JSON form: `{"allowed":…,"reason":…,"purpose":…,"explanation":…}`
     /// plus `"retryAfter"` when there is one.
     pub fn to_json(&self) -> String {
-        let mut out = String::new();
-        let mut o = Object::new(&mut out);
-        o.bool("allowed", self.allowed);
-        o.str("reason", self.reason);
-        o.str("purpose", &self.purpose);
-        o.str("explanation", &self.explanation);
-        if let Some(t) = self.retry_after {
-            o.u64("retryAfter", t);
-        }
-        o.end();
-        out
+        json_text(self)
     }
 }
 
@@ -98,22 +105,7 @@ impl Preferences {
     /// The JSON form: `{"consentId":…,"revision":…,"purposes":{"<id>":
     /// {"granted":…,"at":…,"method":…,"duration":…},…}}`, purposes in key order.
     pub fn to_json(&self) -> String {
-        let mut out = String::new();
-        let mut o = Object::new(&mut out);
-        o.str("consentId", &self.consent_id);
-        o.u64("revision", u64::from(self.revision));
-        let mut purposes = Object::new(o.key("purposes"));
-        for (id, state) in &self.purposes {
-            let mut p = Object::new(purposes.key(id));
-            p.bool("granted", state.granted);
-            p.u64("at", state.at);
-            p.str("method", state.method);
-            state.duration.write_json(p.key("duration"));
-            p.end();
-        }
-        purposes.end();
-        o.end();
-        out
+        json_text(self)
     }
 }
 
@@ -122,7 +114,9 @@ impl Engine {
     /// id from the caller (the core has no randomness); a loaded record keeps its own.
     pub fn new(config: Config, consent_id: String) -> Self {
         Engine {
+            fingerprint: config.fingerprint(),
             config,
+            tables: Tables::default(),
             choices: Choices {
                 consent_id,
                 ..Choices::default()
@@ -134,10 +128,27 @@ impl Engine {
     pub fn config(&self) -> &Config {
         &self.config
     }
-    /// Load a built-in language's text table into the config, as
-    /// [`crate::i18n::load_table`] does (texts only: no decision changes).
-    pub fn load_table(&mut self, lang: &str, json: &str) -> Result<(), crate::ConfigError> {
-        crate::i18n::load_table(&mut self.config, lang, json)
+    /// [`Config::fingerprint`] of the config.
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+    /// Load a built-in language's text table from its file (see
+    /// [`Tables::load`]; texts only: no decision changes).
+    pub fn load_table(&mut self, lang: &str, file: &str) -> Result<(), ConfigError> {
+        self.tables.load(lang, file)
+    }
+    /// The built-in tables a UI in `lang` needs and this build lacks (see
+    /// [`Tables::missing`]).
+    pub fn missing_tables(&self, lang: &str) -> Vec<&'static str> {
+        self.tables.missing(lang, &self.config.default_language)
+    }
+    /// The language to show for `lang` (see [`Tables::shown`]).
+    pub fn shown_language<'a>(&'a self, lang: &'a str) -> &'a str {
+        self.tables.shown(lang, &self.config.default_language)
+    }
+    /// The UI texts in `lang`.
+    pub fn texts<'a>(&'a self, lang: &'a str) -> Texts<'a> {
+        self.config.texts(&self.tables, lang)
     }
     /// The current choices.
     pub fn choices(&self) -> &Choices {
@@ -151,10 +162,15 @@ impl Engine {
     /// value). Anything undecodable counts as absent: fail closed. Returns false
     /// if something present could not be decoded (the caller may warn).
     ///
-    /// The session part is merged in only when its consent id is the
-    /// persistent record's (or, with no persistent record, this engine's);
-    /// otherwise it is ignored and `false` is returned. If either part is
-    /// undecodable, **no** choices are kept (the engine's consent id stays).
+    /// - A persistent record made under another config (its fingerprint
+    ///   differs) counts as no choice: it belongs to another site or to
+    ///   other texts.
+    /// - The session part counts only next to a persistent record with the
+    ///   same consent id: without one (none stored, another config's, or
+    ///   forgotten by a `reset()` in another tab) it is ignored.
+    /// - If either part is undecodable, **no** choices are kept (the
+    ///   engine's consent id stays).
+    ///
     /// Where both parts hold a choice for one purpose, the later one wins.
     pub fn load_choices(&mut self, persistent: Option<&str>, session: Option<&str>) -> bool {
         let id = self.choices.consent_id.clone();
@@ -162,39 +178,44 @@ impl Engine {
             consent_id: id.clone(),
             ..Choices::default()
         };
-        let mut record = match persistent {
-            None => fresh(),
-            Some(s) => match stored::decode_choices(s) {
-                Some(c) => c,
-                None => {
-                    self.choices = fresh();
-                    return false;
-                }
-            },
+        let decoded_session = match session.map(stored::decode_session) {
+            Some(None) => {
+                self.choices = fresh();
+                return false;
+            }
+            Some(Some(part)) => Some(part),
+            None => None,
         };
-        let mut ok = true;
-        if let Some(s) = session {
-            match stored::decode_session(s) {
-                None => {
-                    self.choices = fresh();
-                    return false;
-                }
-                Some((id, _)) if id != record.consent_id => ok = false,
-                Some((_, grants)) => {
-                    for (purpose, choice) in grants {
-                        let later = record
-                            .purposes
-                            .get(&purpose)
-                            .is_none_or(|old| old.at <= choice.at);
-                        if later {
-                            record.purposes.insert(purpose, choice);
-                        }
+        let mut record = match persistent.map(stored::decode_choices) {
+            None => {
+                self.choices = fresh();
+                return true;
+            }
+            Some(None) => {
+                self.choices = fresh();
+                return false;
+            }
+            Some(Some((fingerprint, _))) if fingerprint != self.fingerprint => {
+                self.choices = fresh();
+                return true;
+            }
+            Some(Some((_, record))) => record,
+        };
+        if let Some((session_id, grants)) = decoded_session {
+            if session_id == record.consent_id {
+                for (purpose, choice) in grants {
+                    let later = record
+                        .purposes
+                        .get(&purpose)
+                        .is_none_or(|old| old.at <= choice.at);
+                    if later {
+                        record.purposes.insert(purpose, choice);
                     }
                 }
             }
         }
         self.choices = record;
-        ok
+        true
     }
     /// Replace the ledger from its stored form; undecodable → empty, returns false.
     ///
@@ -217,6 +238,10 @@ impl Engine {
             }
         }
     }
+    /// Replace the ledger (e.g. to undo a count that could not be saved).
+    pub fn set_ledger(&mut self, ledger: Ledger) {
+        self.ledger = ledger;
+    }
     /// Merge deliveries another copy of the ledger knows (see
     /// [`Ledger::merge`]); returns whether this engine's ledger changed.
     pub fn merge_ledger(&mut self, other: &Ledger) -> bool {
@@ -225,13 +250,13 @@ impl Engine {
     /// Stored forms of the choices: (persistent part for localStorage,
     /// session grants for sessionStorage). `None` = nothing to store (remove key).
     pub fn encode_choices(&self) -> (Option<String>, Option<String>) {
-        stored::encode_choices(&self.choices)
+        stored::encode_choices(&self.choices, &self.fingerprint)
     }
     /// Stored form of the ledger.
     pub fn encode_ledger(&self) -> String {
         stored::encode_ledger(&self.ledger)
     }
-    /// CONTRACT §2 decision.
+    /// The decision for a request.
     ///
     /// A request outside sane bounds ([`Request::is_reasonable`]) is denied
     /// with [`Reason::Invalid`](crate::Reason::Invalid).
@@ -256,35 +281,57 @@ impl Engine {
         let ctx = &sane(ctx);
         let decision = self.decide(request, ctx);
         if decision.allowed {
-            let channel = decision.channel.and_then(|i| self.config.channels.get(i));
-            if let Some((id, cap)) = channel.and_then(|c| c.cap.as_ref().map(|cap| (&c.id, cap))) {
+            if let Some((id, cap)) = self.capped_channel(&decision) {
                 self.ledger.prune(&self.config, Some(ctx.now));
-                self.ledger.push(id, cap, ctx.now);
+                self.ledger.push(&id, &cap, ctx.now);
             }
         }
         decision
     }
-    /// Turn a decision into the JS-facing report with its explanation in `lang`.
+    /// The capped channel an allowed decision counts against, if any.
+    pub fn capped_channel(&self, decision: &Decision) -> Option<(String, crate::Cap)> {
+        let channel = decision.channel.and_then(|i| self.config.channels.get(i))?;
+        Some((channel.id.clone(), channel.cap?))
+    }
+    /// Turn a decision into the JS-facing report with its explanation in
+    /// `lang`, dates as `YYYY-MM-DD`.
     pub fn report(&self, request: &Request<'_>, decision: &Decision, lang: &str) -> Report {
+        self.report_with(request, decision, lang, &crate::text::iso_date)
+    }
+    /// [`report`](Engine::report) with dates written by `date` (the widget
+    /// passes the shopper's locale's format).
+    pub fn report_with(
+        &self,
+        request: &Request<'_>,
+        decision: &Decision,
+        lang: &str,
+        date: DateFormat<'_>,
+    ) -> Report {
         Report {
             allowed: decision.allowed,
             reason: decision.reason.as_str(),
-            purpose: explain::truncate(request.purpose, MAX_REPORTED_PURPOSE).to_string(),
-            explanation: explain::explain(&self.config, request, decision, lang),
+            purpose: truncate(request.purpose, crate::limits::MAX_ID_LEN).to_string(),
+            explanation: explain::explain(
+                &self.config,
+                &self.texts(lang),
+                request,
+                decision,
+                date,
+                true,
+            ),
             retry_after: decision.retry_after,
         }
     }
-    /// Google Consent Mode v2 states from the current decisions (see
-    /// [`consent_mode::states`](crate::consent_mode::states)); `None` without
-    /// `googleConsentMode` in the config.
-    pub fn consent_mode(&self, ctx: &Context<'_>) -> Option<[(&'static str, bool); 7]> {
+    /// Google Consent Mode v2 states from `allowed` (purpose → allowed, as
+    /// [`allowed_snapshot`](Engine::allowed_snapshot) gives it; see
+    /// [`consent_mode::states`](crate::consent_mode::states)); `None`
+    /// without `googleConsentMode` in the config.
+    pub fn consent_mode(&self, allowed: &[bool]) -> Option<[(&'static str, bool); 7]> {
         crate::consent_mode::states(&self.config, |purpose| {
-            let request = Request {
-                purpose,
-                signals: &[],
-                channel: None,
-            };
-            self.decide(&request, ctx).allowed
+            self.config
+                .purpose_index(purpose)
+                .and_then(|i| allowed.get(i).copied())
+                .unwrap_or(false)
         })
     }
     /// Record one choice. Errors (unknown or required purpose) leave state unchanged.
@@ -419,19 +466,20 @@ impl Engine {
     }
     /// CONTRACT §3 `preferences()`.
     pub fn preferences(&self, ctx: &Context<'_>) -> Preferences {
-        let mut purposes = SortedMap::new();
+        let mut purposes = Map::new();
+        let ever = self.ever_chosen();
         for p in &self.config.purposes {
             let state = if p.required {
                 PurposeState {
                     granted: true,
-                    at: self.choices.updated_at,
+                    at: ever.then_some(self.choices.updated_at),
                     method: "required",
                     duration: p.duration,
                 }
             } else if let Some(c) = self.current(p, ctx) {
                 PurposeState {
                     granted: c.granted,
-                    at: c.at,
+                    at: Some(c.at),
                     method: c.method.as_str(),
                     duration: self.lasts(p, c.granted),
                 }
@@ -442,9 +490,15 @@ impl Engine {
         }
         Preferences {
             consent_id: self.choices.consent_id.clone(),
-            revision: self.choices.revision,
+            revision: ever.then_some(self.choices.revision),
             purposes,
         }
+    }
+
+    /// Whether this record holds any choice (an empty record has never
+    /// been written).
+    fn ever_chosen(&self) -> bool {
+        self.choices.updated_at != 0 || !self.choices.purposes.is_empty()
     }
     /// CONTRACT §3 `receipt()`, texts as shown in `lang`.
     ///
@@ -453,7 +507,8 @@ impl Engine {
     /// `at` or `method`.
     pub fn receipt(&self, ctx: &Context<'_>, lang: &str) -> Receipt {
         let dl = self.config.default_language.as_str();
-        let language = explain::truncate(lang, 35).to_string();
+        let language = truncate(lang, crate::limits::MAX_LANG_LEN).to_string();
+        let ever = self.ever_chosen();
         let mut purposes = Vec::with_capacity(self.config.purposes.len());
         for p in &self.config.purposes {
             let current = if p.required {
@@ -469,7 +524,7 @@ impl Engine {
                 sale_or_share: p.sale_or_share,
                 granted: p.required || current.is_some_and(|c| c.granted),
                 at: if p.required {
-                    Some(self.choices.updated_at)
+                    ever.then_some(self.choices.updated_at)
                 } else {
                     current.map(|c| c.at)
                 },
@@ -490,8 +545,8 @@ impl Engine {
             .map(|c| c.method.as_str());
         let mut receipt = Receipt {
             consent_id: self.choices.consent_id.clone(),
-            created_at: self.choices.created_at,
-            updated_at: self.choices.updated_at,
+            created_at: ever.then_some(self.choices.created_at),
+            updated_at: ever.then_some(self.choices.updated_at),
             issued_at: sane(ctx).now,
             revision: self.config.revision,
             language,

@@ -1,140 +1,139 @@
-//! Explanation sentences for the shopper, from the text tables of
-//! [`crate::i18n`].
+//! Explanation sentences and the other texts the shopper reads about a
+//! purpose, from the text tables of [`crate::i18n`].
 //!
 //! Each rule row has a template under the key `why-<reason>` (plus
 //! `why-unknown-channel`, `why-expired-session`, `why-refused-all`,
 //! `why-granted-all` and `why-frequency-cap-one` for finer cases), looked up
-//! with [`ui_text`]: the site's `translations` first,
-//! then the built-in tables (English, French, German, Spanish), then the
-//! default language. Placeholders: `{title}` (purpose title, or the requested
-//! purpose id when unknown), `{date}` (UTC `YYYY-MM-DD` of the choice),
-//! `{data}` (signal labels joined with `", "`), `{n}` (a number), `{channel}`
-//! (channel label) and `{period}` (a cap's window with its preposition, from
-//! `why-last-hour`, `why-last-hours`, `why-last-day`, `why-last-days`, so
-//! that each language can get gender and case right). Allowed sentences get
-//! `why-uses` appended. No floats are formatted anywhere.
-//!
-//! ```
-//! use candor_core::explain::date;
-//! assert_eq!(date(1_795_910_400_000), "2026-11-29");
-//! ```
+//! with [`Texts::get`]: the site's `translations` first, then the built-in
+//! tables (English, French, German, Spanish), then the default language.
+//! Placeholders: `{title}` (purpose title, or the requested purpose id when
+//! unknown), `{date}` (the date of the choice, as the caller formats it:
+//! the widget in the shopper's locale, natively `YYYY-MM-DD`), `{data}`
+//! (signal labels joined with `", "`), `{n}` (a number), `{channel}`
+//! (channel label) and `{period}` (a cap's window with its preposition,
+//! from `why-last-hour`, `why-last-hours`, `why-last-day`, `why-last-days`,
+//! so that each language can get gender and case right). Allowed sentences
+//! get `why-uses` appended unless the caller shows the data used apart.
+//! No floats are formatted anywhere.
 
-use crate::config::Period;
-use crate::i18n::ui_text;
+use crate::config::{Cap, Duration, Period, Purpose, DAY_MS};
+use crate::i18n::Texts;
+use crate::text::{fill, truncate, u64_text};
 use crate::{Config, Decision, Method, Reason, Request};
 
-/// UTC calendar date `YYYY-MM-DD` of an epoch-ms time (Howard Hinnant's
-/// civil-from-days algorithm; no float, no clock).
-pub fn date(ms: u64) -> String {
-    let days = i64::try_from(ms / 86_400_000).unwrap_or(i64::MAX / 2);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    // By hand rather than `format!`: no `core::fmt` in the wasm.
-    let mut out = String::with_capacity(10);
-    let year = year.max(0) as u64;
-    for (n, width) in [(year, 4), (month as u64, 2), (day as u64, 2)] {
-        if width == 2 {
-            out.push('-');
-        }
-        let digits = crate::json::u64_text(n);
-        for _ in digits.len()..width {
-            out.push('0');
-        }
-        out.push_str(&digits);
+/// Formats a date (epoch ms) for the shopper.
+pub type DateFormat<'a> = &'a dyn Fn(u64) -> String;
+
+/// A signal's label, or the id as requested if the config does not know it.
+fn label<'a>(config: &'a Config, id: &'a str, texts: &Texts<'_>) -> &'a str {
+    config.signal(id).map_or_else(
+        || truncate(id, crate::limits::MAX_ID_LEN),
+        |s| s.label.get(texts.lang(), texts.default_language()),
+    )
+}
+
+/// `prefix` and the labels, comma-separated: "Uses: cart, views".
+fn list_line(prefix: &str, labels: &[&str]) -> String {
+    let mut out = String::from(prefix);
+    for (i, l) in labels.iter().enumerate() {
+        out.push_str(if i == 0 { " " } else { ", " });
+        out.push_str(l);
     }
     out
 }
 
-/// Replace `{key}` placeholders in `template` (unknown ones are kept).
-/// The widget uses it for its own texts too: one small scanner instead of
-/// `str::replace`, which links core's two-way substring searcher.
-///
-/// ```
-/// use candor_core::explain::fill;
-/// assert_eq!(fill("Lasts {n} days. {x}", &[("n", "30")]), "Lasts 30 days. {x}");
-/// ```
-pub fn fill(template: &str, vars: &[(&str, &str)]) -> String {
-    let mut out = String::with_capacity(template.len() + 32);
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        // `open` is a char boundary; the checked split links no panic path.
-        let Some((before, after)) = rest.split_at_checked(open) else {
-            break;
-        };
-        out.push_str(before);
-        let replaced = after.find('}').and_then(|close| {
-            let name = after.get(1..close)?;
-            let value = vars.iter().find(|(k, _)| *k == name)?.1;
-            Some((value, close))
+/// The "Uses: …" line of a purpose (key `dataUsed`), if it declares a
+/// signal; `key` may be `whyData` for the "Why this?" panel's wording.
+pub fn data_used(config: &Config, texts: &Texts<'_>, purpose: &Purpose, key: &str) -> Option<String> {
+    let labels: Vec<&str> = purpose
+        .signals
+        .iter()
+        .map(|id| label(config, id, texts))
+        .collect();
+    (!labels.is_empty()).then(|| list_line(texts.get(key), &labels))
+}
+
+/// How long a choice lasts: "Lasts for this visit only." / "Lasts N days.".
+pub fn lasts(texts: &Texts<'_>, duration: Duration) -> String {
+    match duration {
+        Duration::Session => texts.get("lastsSession").to_owned(),
+        Duration::Days(n) => fill(texts.get("lastsDays"), &[("n", &u64_text(u64::from(n)))]),
+    }
+}
+
+/// A cap as the shopper reads it: "by email, at most 2 a week".
+pub fn cap_phrase(texts: &Texts<'_>, channel: &str, cap: &Cap) -> String {
+    let n = u64_text(u64::from(cap.max));
+    let (key, count) = match cap.period {
+        Period::Hours(1) => ("capHour", 1),
+        Period::Hours(24) | Period::Days(1) => ("capDay", 1),
+        Period::Days(7) => ("capWeek", 7),
+        Period::Hours(h) if cap.window_ms % DAY_MS == 0 => ("capDays", h / 24),
+        Period::Hours(h) => ("capHours", h),
+        Period::Days(d) => ("capDays", d),
+    };
+    let count = u64_text(u64::from(count));
+    fill(
+        texts.get(key),
+        &[("channel", channel), ("n", &n), ("count", &count)],
+    )
+}
+
+/// The "Messages: …" line of a purpose: each channel it may message on,
+/// with its cap, "Messages: by email, at most 2 a week; on this site, at
+/// most 3 a day." `None` when it declares no channel.
+pub fn channels_line(config: &Config, texts: &Texts<'_>, purpose: &Purpose) -> Option<String> {
+    let mut parts = Vec::new();
+    for c in purpose.channels.iter().filter_map(|id| config.channel(id)) {
+        let name = c.label.get(texts.lang(), texts.default_language());
+        parts.push(match &c.cap {
+            Some(cap) => cap_phrase(texts, name, cap),
+            None => name.to_owned(),
         });
-        match replaced {
-            Some((value, close)) => {
-                out.push_str(value);
-                rest = after.get(close + 1..).unwrap_or("");
-            }
-            None => {
-                out.push('{');
-                rest = after.get(1..).unwrap_or("");
-            }
-        }
     }
-    out.push_str(rest);
-    out
-}
-
-/// Whether `s` has more than `max` characters.
-pub(crate) fn longer_than(s: &str, max: usize) -> bool {
-    // The scan `truncate` links anyway, rather than `chars().count()`.
-    s.char_indices().nth(max).is_some()
-}
-
-/// Truncate to at most `max` characters.
-pub(crate) fn truncate(s: &str, max: usize) -> &str {
-    match s.char_indices().nth(max) {
-        Some((i, _)) => s.get(..i).unwrap_or(s),
-        None => s,
+    if parts.is_empty() {
+        return None;
     }
+    let mut out = String::from(texts.get("channelsUsed"));
+    for (i, p) in parts.iter().enumerate() {
+        out.push_str(if i == 0 { " " } else { "; " });
+        out.push_str(p);
+    }
+    out.push('.');
+    Some(out)
 }
 
-/// A signal's label in `lang`, or the id as requested if the config does
-/// not know it.
-fn label<'a>(config: &'a Config, id: &'a str, lang: &str, dl: &str) -> &'a str {
-    config
-        .signal(id)
-        .map_or_else(|| truncate(id, 200), |s| s.label.get(lang, dl))
-}
-
-/// The explanation sentence for `decision` about `request`, in `lang`.
-///
-/// Allowed sentences name the choice (or the requirement) and the data used:
-/// the requested signals' labels, or when the request names none, those the
-/// purpose declares.
-pub fn explain(config: &Config, request: &Request<'_>, decision: &Decision, lang: &str) -> String {
-    let w = |key: &str| ui_text(config, lang, key);
-    let dl = config.default_language.as_str();
+/// The explanation sentence for `decision` about `request`, dates written
+/// by `date`. With `uses`, an allowed sentence ends with the data it uses:
+/// the requested signals' labels, or when the request names none, those
+/// the purpose declares.
+pub fn explain(
+    config: &Config,
+    texts: &Texts<'_>,
+    request: &Request<'_>,
+    decision: &Decision,
+    date: DateFormat<'_>,
+    uses: bool,
+) -> String {
+    let w = |key: &str| texts.get(key);
+    let (lang, dl) = (texts.lang(), texts.default_language());
     let purpose = decision.purpose.and_then(|i| config.purposes.get(i));
-    let title = purpose.map_or_else(|| truncate(request.purpose, 200), |p| p.title.get(lang, dl));
+    let title = purpose.map_or_else(
+        || truncate(request.purpose, crate::limits::MAX_ID_LEN),
+        |p| p.title.get(lang, dl),
+    );
     let data = || -> String {
         let ids: Vec<&str> = if request.signals.is_empty() {
             purpose.map_or_else(Vec::new, |p| p.signals.iter().map(String::as_str).collect())
         } else {
             request.signals.to_vec()
         };
-        // By hand rather than `join`, which would link another copy of
-        // `join_generic_copy`.
         let mut out = String::new();
         for (i, id) in ids.iter().enumerate() {
             if i > 0 {
                 out.push_str(", ");
             }
-            out.push_str(label(config, id, lang, dl));
+            out.push_str(label(config, id, texts));
         }
         out
     };
@@ -144,19 +143,19 @@ pub fn explain(config: &Config, request: &Request<'_>, decision: &Decision, lang
         .unwrap_or_default();
     let channel = decision.channel.and_then(|i| config.channels.get(i));
     let channel_label = channel.map_or_else(
-        || truncate(request.channel.unwrap_or(""), 200),
+        || truncate(request.channel.unwrap_or(""), crate::limits::MAX_ID_LEN),
         |c| c.label.get(lang, dl),
     );
     let signal = decision
         .signal
         .as_deref()
-        .map_or("", |s| label(config, s, lang, dl));
+        .map_or("", |s| label(config, s, texts));
     let method = decision.choice.map(|(_, m, _)| m);
 
     let (n, period) = match decision.reason {
         Reason::FrequencyCap => {
             let cap = channel.and_then(|c| c.cap);
-            let n = |n: u32| crate::json::u64_text(u64::from(n));
+            let n = |n: u32| u64_text(u64::from(n));
             let period = match cap.map(|c| c.period) {
                 Some(Period::Hours(1)) => w("why-last-hour").to_string(),
                 Some(Period::Hours(h)) => fill(w("why-last-hours"), &[("n", &n(h))]),
@@ -178,7 +177,7 @@ pub fn explain(config: &Config, request: &Request<'_>, decision: &Decision, lang
         && purpose.is_some_and(|p| p.duration == crate::Duration::Session);
     // The template, the placeholders it may use besides `{title}` and
     // `{date}`, and whether `why-uses` (the data used) follows.
-    let (key, extra, uses): (&str, &[(&str, &str)], bool) = match decision.reason {
+    let (key, extra, with_data): (&str, &[(&str, &str)], bool) = match decision.reason {
         Reason::UnknownPurpose => ("why-unknown-purpose", &[], false),
         Reason::SensitiveSignal => ("why-sensitive-signal", &signal, false),
         Reason::DemographicSignal => ("why-demographic-signal", &signal, false),
@@ -198,6 +197,7 @@ pub fn explain(config: &Config, request: &Request<'_>, decision: &Decision, lang
         // `n` is the cap's `max`.
         Reason::FrequencyCap if n == "1" => ("why-frequency-cap-one", &cap, false),
         Reason::FrequencyCap => ("why-frequency-cap", &cap, false),
+        Reason::CountNotSaved => ("why-count-not-saved", &channel_var, false),
         Reason::Granted if method == Some(Method::AcceptAll) => ("why-granted-all", &[], true),
         Reason::Granted => ("why-granted", &[], true),
         Reason::Invalid => return w("why-invalid-request").to_string(),
@@ -205,7 +205,7 @@ pub fn explain(config: &Config, request: &Request<'_>, decision: &Decision, lang
     let mut vars = vec![("title", title), ("date", date.as_str())];
     vars.extend_from_slice(extra);
     let mut out = fill(w(key), &vars);
-    if uses {
+    if with_data && uses {
         let d = data();
         if !d.is_empty() {
             out.push_str(&fill(w("why-uses"), &[("data", &d)]));
@@ -214,30 +214,25 @@ pub fn explain(config: &Config, request: &Request<'_>, decision: &Decision, lang
     out
 }
 
-#[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates() {
-        assert_eq!(date(0), "1970-01-01");
-        assert_eq!(date(951_782_400_000), "2000-02-29");
-        assert_eq!(date(1_767_225_600_000), "2026-01-01");
-        assert_eq!(date(253_402_300_799_999), "9999-12-31");
-        assert_eq!(date(1_709_164_800_000), "2024-02-29");
-    }
-
-    #[test]
-    fn fill_leaves_unknown_placeholders() {
-        assert_eq!(fill("a {x} {y} {", &[("x", "1")]), "a 1 {y} {");
-    }
-
-    #[test]
-    fn truncates_on_char_boundaries() {
-        assert_eq!(truncate("ééé", 2), "éé");
-        assert_eq!(truncate("ab", 5), "ab");
-    }
+/// When a purpose may message again on each of its capped channels that
+/// reached its cap at `now` (epoch ms), earliest first; `channel` narrows
+/// it to one channel.
+pub fn next_messages(
+    config: &Config,
+    ledger: &crate::Ledger,
+    purpose: &Purpose,
+    channel: Option<&str>,
+    now: u64,
+) -> Option<u64> {
+    purpose
+        .channels
+        .iter()
+        .filter(|c| channel.is_none_or(|want| *c == want))
+        .filter_map(|id| {
+            let c = config.channel(id)?;
+            ledger.capped(&c.id, c.cap.as_ref()?, now)
+        })
+        .min()
 }
 
 /// The French, German and Spanish sentences: with their tables compiled in.

@@ -1,25 +1,32 @@
 //! UI texts and explanation templates: built-in tables per language,
-//! overridden by `config.translations`.
+//! overridden by the config's `translations`.
 //!
 //! Built-in tables: English (`en`), French (`fr`), German (`de`) and Spanish
 //! (`es`), each complete (every key of [`KEYS`]; a unit test checks it).
 //! English is always compiled in. The other three are compiled in with the
 //! `bundled-languages` feature (on by default); the browser widget is built
 //! without it and fetches the one table a page needs, as the file
-//! [`table_file`] writes, into the config with [`load_table`]
-//! ([`missing_tables`] says which).
-//! The explanation sentences of [`crate::explain`] come from the same tables
-//! (keys `why-…`), so a site can translate or reword them through
-//! `translations` like any button label, including for a language Candor
-//! has no table for.
+//! [`table_file`] writes, into its [`Tables`] ([`Tables::missing`] says
+//! which). The explanation sentences of [`crate::explain`] come from the
+//! same tables (keys `why-…`), so a site can translate or reword them
+//! through `translations` like any button label, including for a language
+//! Candor has no table for.
+//!
+//! This module knows nothing of the config: [`Texts`] takes the site's
+//! translations and default language as they are, and the config
+//! ([`crate::Config::texts`]) hands them in.
 
-use crate::config::base_language;
-use crate::{Config, ConfigError};
+use crate::error::ConfigError;
+use crate::text::base_language;
+use crate::Map;
+
+/// The site's own texts: language tag → text key → text.
+pub type Translations = Map<String, Map<String, String>>;
 
 /// Every text key, in the order of the English table: UI texts (camelCase)
 /// then explanation templates (`why-…`, see [`crate::explain`]). A
 /// `config.translations` entry with another key is a config error.
-pub const KEYS: [&str; 58] = [
+pub const KEYS: [&str; 56] = [
     "bannerTitle",
     "bannerText",
     "policyLink",
@@ -33,6 +40,13 @@ pub const KEYS: [&str; 58] = [
     "preferencesText",
     "required",
     "dataUsed",
+    "channelsUsed",
+    "capHour",
+    "capHours",
+    "capDay",
+    "capWeek",
+    "capDays",
+    "whyNext",
     "lastsSession",
     "lastsDays",
     "saleOrShare",
@@ -40,19 +54,10 @@ pub const KEYS: [&str; 58] = [
     "noticeGpc",
     "yes",
     "no",
-    "on",
-    "off",
     "whyTitle",
+    "whyData",
     "switchOff",
     "download",
-    "downloadReceipt",
-    "dialogLabel",
-    "askTitle",
-    "askAllow",
-    "askDeny",
-    "channelsUsed",
-    "whyChoice",
-    "whyNoChoice",
     "why-unknown-purpose",
     "why-sensitive-signal",
     "why-demographic-signal",
@@ -69,6 +74,7 @@ pub const KEYS: [&str; 58] = [
     "why-refused-all",
     "why-frequency-cap-one",
     "why-frequency-cap",
+    "why-count-not-saved",
     "why-granted",
     "why-granted-all",
     "why-uses",
@@ -77,7 +83,6 @@ pub const KEYS: [&str; 58] = [
     "why-last-day",
     "why-last-days",
     "why-invalid-request",
-    "whyData",
 ];
 
 type Table = [(&'static str, &'static str)];
@@ -93,9 +98,16 @@ const EN: &Table = &[
     ("close", "Close"),
     ("open", "Privacy choices"),
     ("preferencesTitle", "Privacy choices"),
-    ("preferencesText", "Turn on only what you want. You can change these at any time from the \"Privacy choices\" button."),
+    ("preferencesText", "Turn on only what you want. You can come back and change these at any time."),
     ("required", "Always on"),
     ("dataUsed", "Uses:"),
+    ("channelsUsed", "Messages:"),
+    ("capHour", "{channel}, at most {n} an hour"),
+    ("capHours", "{channel}, at most {n} every {count} hours"),
+    ("capDay", "{channel}, at most {n} a day"),
+    ("capWeek", "{channel}, at most {n} a week"),
+    ("capDays", "{channel}, at most {n} every {count} days"),
+    ("whyNext", "The next message can come from {date}."),
     ("lastsSession", "Lasts for this visit only."),
     ("lastsDays", "Lasts {n} days."),
     ("saleOrShare", "Shares your data with partners."),
@@ -103,19 +115,10 @@ const EN: &Table = &[
     ("noticeGpc", "Your browser's Global Privacy Control signal is on: we don't sell or share your data unless you turn that on yourself."),
     ("yes", "Yes"),
     ("no", "No"),
-    ("on", "On"),
-    ("off", "Off"),
     ("whyTitle", "Why this?"),
+    ("whyData", "Data it uses:"),
     ("switchOff", "Turn this off"),
     ("download", "Download a copy of my choices"),
-    ("downloadReceipt", "Download a copy of my choices"),
-    ("dialogLabel", "Privacy choices"),
-    ("askTitle", "Allow this?"),
-    ("askAllow", "Allow"),
-    ("askDeny", "Not now"),
-    ("channelsUsed", "Messages:"),
-    ("whyChoice", "Your choice: {state}, since {date}."),
-    ("whyNoChoice", "Your choice: not made yet."),
     ("why-unknown-purpose", "Not allowed: \"{title}\" is not one of this site's purposes."),
     ("why-sensitive-signal", "Not allowed: \"{data}\" is sensitive data, which this site never uses for personalization."),
     ("why-demographic-signal", "Not allowed: this site does not personalize by \"{data}\"."),
@@ -132,6 +135,7 @@ const EN: &Table = &[
     ("why-refused-all", "Not allowed: you rejected all optional purposes, \"{title}\" included, on {date}."),
     ("why-frequency-cap-one", "Not allowed: you already received 1 message {channel} {period}."),
     ("why-frequency-cap", "Not allowed: you already received {n} messages {channel} {period}."),
+    ("why-count-not-saved", "Not allowed: this browser could not save how many messages you received {channel}, so none is sent for now."),
     ("why-granted", "Allowed: you turned on \"{title}\" on {date}."),
     ("why-granted-all", "Allowed: you accepted all purposes, \"{title}\" included, on {date}."),
     ("why-uses", " It uses: {data}."),
@@ -140,7 +144,6 @@ const EN: &Table = &[
     ("why-last-day", "in the last day"),
     ("why-last-days", "in the last {n} days"),
     ("why-invalid-request", "Not allowed: this request could not be understood."),
-    ("whyData", "Data it uses:"),
 ];
 
 #[cfg(feature = "bundled-languages")]
@@ -155,9 +158,16 @@ const FR: &Table = &[
     ("close", "Fermer"),
     ("open", "Choix de confidentialité"),
     ("preferencesTitle", "Choix de confidentialité"),
-    ("preferencesText", "N'activez que ce que vous voulez. Vous pouvez modifier ces choix à tout moment avec le bouton « Choix de confidentialité »."),
+    ("preferencesText", "N'activez que ce que vous voulez. Vous pouvez revenir modifier ces choix à tout moment."),
     ("required", "Toujours actif"),
     ("dataUsed", "Utilise :"),
+    ("channelsUsed", "Messages :"),
+    ("capHour", "{channel}, {n} au plus par heure"),
+    ("capHours", "{channel}, {n} au plus toutes les {count} heures"),
+    ("capDay", "{channel}, {n} au plus par jour"),
+    ("capWeek", "{channel}, {n} au plus par semaine"),
+    ("capDays", "{channel}, {n} au plus tous les {count} jours"),
+    ("whyNext", "Le prochain message peut arriver à partir du {date}."),
     ("lastsSession", "Pour cette visite seulement."),
     ("lastsDays", "Dure {n} jours."),
     ("saleOrShare", "Partage vos données avec des partenaires."),
@@ -165,19 +175,10 @@ const FR: &Table = &[
     ("noticeGpc", "Le signal Global Privacy Control de votre navigateur est activé : nous ne vendons ni ne partageons vos données, sauf si vous l'autorisez vous-même."),
     ("yes", "Oui"),
     ("no", "Non"),
-    ("on", "Activé"),
-    ("off", "Désactivé"),
     ("whyTitle", "Pourquoi ceci ?"),
+    ("whyData", "Données utilisées :"),
     ("switchOff", "Désactiver"),
     ("download", "Télécharger une copie de mes choix"),
-    ("downloadReceipt", "Télécharger une copie de mes choix"),
-    ("dialogLabel", "Choix de confidentialité"),
-    ("askTitle", "Autoriser ceci ?"),
-    ("askAllow", "Autoriser"),
-    ("askDeny", "Pas maintenant"),
-    ("channelsUsed", "Messages :"),
-    ("whyChoice", "Votre choix : {state}, depuis le {date}."),
-    ("whyNoChoice", "Votre choix : pas encore fait."),
     ("why-unknown-purpose", "Non autorisé : « {title} » ne fait pas partie des finalités de ce site."),
     ("why-sensitive-signal", "Non autorisé : « {data} » est une donnée sensible, que ce site n'utilise jamais pour la personnalisation."),
     ("why-demographic-signal", "Non autorisé : ce site ne personnalise pas selon « {data} »."),
@@ -194,6 +195,7 @@ const FR: &Table = &[
     ("why-refused-all", "Non autorisé : vous avez refusé toutes les finalités facultatives, dont « {title} », le {date}."),
     ("why-frequency-cap-one", "Non autorisé : vous avez déjà reçu 1 message {channel} {period}."),
     ("why-frequency-cap", "Non autorisé : vous avez déjà reçu {n} messages {channel} {period}."),
+    ("why-count-not-saved", "Non autorisé : ce navigateur n'a pas pu enregistrer combien de messages vous avez reçus {channel}, donc aucun n'est envoyé pour l'instant."),
     ("why-granted", "Autorisé : vous avez activé « {title} » le {date}."),
     ("why-granted-all", "Autorisé : vous avez accepté toutes les finalités, dont « {title} », le {date}."),
     ("why-uses", " Données utilisées : {data}."),
@@ -202,7 +204,6 @@ const FR: &Table = &[
     ("why-last-day", "au cours des dernières 24 heures"),
     ("why-last-days", "au cours des {n} derniers jours"),
     ("why-invalid-request", "Non autorisé : cette demande n'a pas pu être comprise."),
-    ("whyData", "Données utilisées :"),
 ];
 
 #[cfg(feature = "bundled-languages")]
@@ -217,9 +218,16 @@ const DE: &Table = &[
     ("close", "Schließen"),
     ("open", "Datenschutz-Einstellungen"),
     ("preferencesTitle", "Datenschutz-Einstellungen"),
-    ("preferencesText", "Aktivieren Sie nur, was Sie möchten. Sie können das jederzeit über die Schaltfläche „Datenschutz-Einstellungen“ ändern."),
+    ("preferencesText", "Aktivieren Sie nur, was Sie möchten. Sie können das jederzeit wieder ändern."),
     ("required", "Immer aktiv"),
     ("dataUsed", "Verwendet:"),
+    ("channelsUsed", "Nachrichten:"),
+    ("capHour", "{channel}, höchstens {n} pro Stunde"),
+    ("capHours", "{channel}, höchstens {n} alle {count} Stunden"),
+    ("capDay", "{channel}, höchstens {n} pro Tag"),
+    ("capWeek", "{channel}, höchstens {n} pro Woche"),
+    ("capDays", "{channel}, höchstens {n} alle {count} Tage"),
+    ("whyNext", "Die nächste Nachricht kann ab {date} kommen."),
     ("lastsSession", "Gilt nur für diesen Besuch."),
     ("lastsDays", "Gilt {n} Tage."),
     ("saleOrShare", "Teilt Ihre Daten mit Partnern."),
@@ -227,19 +235,10 @@ const DE: &Table = &[
     ("noticeGpc", "Das Global-Privacy-Control-Signal Ihres Browsers ist aktiv: Wir verkaufen oder teilen Ihre Daten nicht, außer Sie erlauben es selbst."),
     ("yes", "Ja"),
     ("no", "Nein"),
-    ("on", "An"),
-    ("off", "Aus"),
     ("whyTitle", "Warum das?"),
+    ("whyData", "Verwendete Daten:"),
     ("switchOff", "Ausschalten"),
     ("download", "Kopie meiner Auswahl herunterladen"),
-    ("downloadReceipt", "Kopie meiner Auswahl herunterladen"),
-    ("dialogLabel", "Datenschutz-Einstellungen"),
-    ("askTitle", "Erlauben?"),
-    ("askAllow", "Erlauben"),
-    ("askDeny", "Jetzt nicht"),
-    ("channelsUsed", "Nachrichten:"),
-    ("whyChoice", "Ihre Wahl: {state}, seit {date}."),
-    ("whyNoChoice", "Ihre Wahl: noch nicht getroffen."),
     ("why-unknown-purpose", "Nicht erlaubt: „{title}“ ist kein Zweck dieser Website."),
     ("why-sensitive-signal", "Nicht erlaubt: „{data}“ sind sensible Daten, die diese Website nie zur Personalisierung nutzt."),
     ("why-demographic-signal", "Nicht erlaubt: Diese Website personalisiert nicht nach „{data}“."),
@@ -256,6 +255,7 @@ const DE: &Table = &[
     ("why-refused-all", "Nicht erlaubt: Sie haben am {date} alle optionalen Zwecke abgelehnt, auch „{title}“."),
     ("why-frequency-cap-one", "Nicht erlaubt: Sie haben {period} bereits 1 Nachricht {channel} erhalten."),
     ("why-frequency-cap", "Nicht erlaubt: Sie haben {period} bereits {n} Nachrichten {channel} erhalten."),
+    ("why-count-not-saved", "Nicht erlaubt: Dieser Browser konnte nicht speichern, wie viele Nachrichten Sie {channel} erhalten haben, daher wird vorerst keine gesendet."),
     ("why-granted", "Erlaubt: Sie haben „{title}“ am {date} eingeschaltet."),
     ("why-granted-all", "Erlaubt: Sie haben am {date} alle Zwecke akzeptiert, auch „{title}“."),
     ("why-uses", " Verwendete Daten: {data}."),
@@ -264,7 +264,6 @@ const DE: &Table = &[
     ("why-last-day", "in den letzten 24 Stunden"),
     ("why-last-days", "in den letzten {n} Tagen"),
     ("why-invalid-request", "Nicht erlaubt: Diese Anfrage ist nicht verständlich."),
-    ("whyData", "Verwendete Daten:"),
 ];
 
 #[cfg(feature = "bundled-languages")]
@@ -279,9 +278,16 @@ const ES: &Table = &[
     ("close", "Cerrar"),
     ("open", "Opciones de privacidad"),
     ("preferencesTitle", "Opciones de privacidad"),
-    ("preferencesText", "Activa solo lo que quieras. Puedes cambiarlo en cualquier momento con el botón «Opciones de privacidad»."),
+    ("preferencesText", "Activa solo lo que quieras. Puedes volver y cambiarlo en cualquier momento."),
     ("required", "Siempre activo"),
     ("dataUsed", "Usa:"),
+    ("channelsUsed", "Mensajes:"),
+    ("capHour", "{channel}, como máximo {n} por hora"),
+    ("capHours", "{channel}, como máximo {n} cada {count} horas"),
+    ("capDay", "{channel}, como máximo {n} al día"),
+    ("capWeek", "{channel}, como máximo {n} a la semana"),
+    ("capDays", "{channel}, como máximo {n} cada {count} días"),
+    ("whyNext", "El próximo mensaje puede llegar a partir del {date}."),
     ("lastsSession", "Solo durante esta visita."),
     ("lastsDays", "Dura {n} días."),
     ("saleOrShare", "Comparte tus datos con socios."),
@@ -289,19 +295,10 @@ const ES: &Table = &[
     ("noticeGpc", "La señal Global Privacy Control de tu navegador está activada: no vendemos ni compartimos tus datos salvo que tú lo permitas."),
     ("yes", "Sí"),
     ("no", "No"),
-    ("on", "Activado"),
-    ("off", "Desactivado"),
     ("whyTitle", "¿Por qué esto?"),
+    ("whyData", "Datos que usa:"),
     ("switchOff", "Desactivar"),
     ("download", "Descargar una copia de mis opciones"),
-    ("downloadReceipt", "Descargar una copia de mis opciones"),
-    ("dialogLabel", "Opciones de privacidad"),
-    ("askTitle", "¿Permitir esto?"),
-    ("askAllow", "Permitir"),
-    ("askDeny", "Ahora no"),
-    ("channelsUsed", "Mensajes:"),
-    ("whyChoice", "Tu elección: {state}, desde el {date}."),
-    ("whyNoChoice", "Tu elección: aún no la has hecho."),
     ("why-unknown-purpose", "No permitido: «{title}» no es una de las finalidades de este sitio."),
     ("why-sensitive-signal", "No permitido: «{data}» es un dato sensible, que este sitio nunca usa para personalizar."),
     ("why-demographic-signal", "No permitido: este sitio no personaliza según «{data}»."),
@@ -318,6 +315,7 @@ const ES: &Table = &[
     ("why-refused-all", "No permitido: rechazaste todas las finalidades opcionales, incluida «{title}», el {date}."),
     ("why-frequency-cap-one", "No permitido: ya has recibido 1 mensaje {channel} {period}."),
     ("why-frequency-cap", "No permitido: ya has recibido {n} mensajes {channel} {period}."),
+    ("why-count-not-saved", "No permitido: este navegador no pudo guardar cuántos mensajes has recibido {channel}, así que por ahora no se envía ninguno."),
     ("why-granted", "Permitido: activaste «{title}» el {date}."),
     ("why-granted-all", "Permitido: aceptaste todas las finalidades, incluida «{title}», el {date}."),
     ("why-uses", " Datos que usa: {data}."),
@@ -326,15 +324,14 @@ const ES: &Table = &[
     ("why-last-day", "en las últimas 24 horas"),
     ("why-last-days", "en los últimos {n} días"),
     ("why-invalid-request", "No permitido: no se pudo entender esta solicitud."),
-    ("whyData", "Datos que usa:"),
 ];
 
-/// The built-in languages (compiled in or loaded with [`load_table`]).
+/// The built-in languages (compiled in, or loaded into [`Tables`]).
 pub const BUILT_IN_LANGUAGES: [&str; 4] = ["en", "fr", "de", "es"];
 
 /// The built-in language `lang` is (case-insensitively), as spelled in
 /// [`BUILT_IN_LANGUAGES`].
-fn built_in_language(lang: &str) -> Option<&'static str> {
+pub(crate) fn built_in_language(lang: &str) -> Option<&'static str> {
     BUILT_IN_LANGUAGES
         .into_iter()
         .find(|b| b.eq_ignore_ascii_case(lang))
@@ -354,118 +351,135 @@ fn compiled(lang: &str) -> Option<&'static Table> {
     }
 }
 
-/// The built-in text of `key` in `lang`: from the table loaded at run time
-/// ([`load_table`]) if any, else from the compiled-in one.
-fn built_in<'a>(config: &'a Config, lang: &str, key: &str) -> Option<&'a str> {
-    match config
-        .tables
-        .iter()
-        .find(|(tag, _)| tag.eq_ignore_ascii_case(lang))
-    {
-        Some((_, texts)) => texts
-            .get(KEYS.iter().position(|k| *k == key)?)
-            .map(String::as_str),
-        None => compiled(lang)?
-            .iter()
-            .find(|(k, _)| *k == key)
-            .map(|(_, v)| *v),
-    }
+/// Built-in text tables loaded at run time from their files
+/// (`i18n/<lang>.txt`, as [`table_file`] writes them). Empty when every
+/// table is compiled in.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tables {
+    /// Language, then the texts in the order of [`KEYS`].
+    loaded: Vec<(&'static str, Vec<String>)>,
 }
 
-/// The built-in languages whose table the UI in `lang` may need (the base
-/// of `lang`, then of the config's default language) that this build does
-/// not carry and `config` has not loaded yet, each to fetch and
-/// [`load_table`]. Always empty with the `bundled-languages` feature.
-///
-/// ```
-/// use candor_core::{i18n::missing_tables, Config};
-/// let config = Config::from_json(r#"{ "purposes": [{ "id": "p", "title": "P", "description": "D" }] }"#).unwrap();
-/// assert!(missing_tables(&config, "en-GB").is_empty());
-/// # #[cfg(feature = "bundled-languages")]
-/// assert!(missing_tables(&config, "fr-CA").is_empty());
-/// # #[cfg(not(feature = "bundled-languages"))]
-/// assert_eq!(missing_tables(&config, "fr-CA"), ["fr"]);
-/// ```
-pub fn missing_tables(config: &Config, lang: &str) -> Vec<&'static str> {
-    let mut out = Vec::new();
-    for tag in [base_language(lang), base_language(&config.default_language)] {
-        if let Some(b) = built_in_language(tag) {
-            let loaded = config.tables.iter().any(|(t, _)| *t == b);
-            if compiled(b).is_none() && !loaded && !out.contains(&b) {
-                out.push(b);
+impl Tables {
+    /// Load the table of the built-in language `lang` from its file, as
+    /// [`table_file`] writes it: one line `key=text` for every key of
+    /// [`KEYS`], in that order. It replaces the compiled-in table, if any.
+    /// An error leaves the tables unchanged; the UI then falls back as
+    /// [`Texts::get`] says (to English).
+    ///
+    /// Refused: a language that is not built in, a file larger than
+    /// [`MAX_TABLE_BYTES`](crate::limits::MAX_TABLE_BYTES), and any file
+    /// that is not exactly those lines (a key missing, extra or out of
+    /// place), so that a file from another version of Candor cannot leave
+    /// half a language or texts under the wrong keys.
+    ///
+    /// ```
+    /// use candor_core::i18n::{table_file, Tables, Texts, Translations};
+    /// let mut tables = Tables::default();
+    /// let file = table_file("en").unwrap().replace("Reject all", "No thanks");
+    /// tables.load("en", &file).unwrap();
+    /// let site = Translations::new();
+    /// let texts = Texts::new(&site, "en", &tables, "en");
+    /// assert_eq!(texts.get("rejectAll"), "No thanks");
+    /// assert!(tables.load("en", "rejectAll=No\n").is_err());
+    /// ```
+    pub fn load(&mut self, lang: &str, file: &str) -> Result<(), ConfigError> {
+        let fail = |message: &str| ConfigError {
+            path: ["i18n/", crate::text::truncate(lang, 35), ".txt"].concat(),
+            message: message.to_owned(),
+        };
+        let lang = built_in_language(lang).ok_or_else(|| fail("not a built-in language"))?;
+        if file.len() > crate::limits::MAX_TABLE_BYTES {
+            return Err(fail("too large"));
+        }
+        let mut lines = file.split('\n');
+        let mut texts = Vec::with_capacity(KEYS.len());
+        for key in KEYS {
+            match lines.next().and_then(|line| line.split_once('=')) {
+                Some((k, text)) if k == key => texts.push(text.to_owned()),
+                _ => return Err(fail(&["expected the line of ", key].concat())),
             }
         }
+        // Nothing after the last line's `\n`.
+        if lines.next().is_some_and(|rest| !rest.is_empty()) || lines.next().is_some() {
+            return Err(fail("more lines than text keys"));
+        }
+        self.loaded.retain(|(tag, _)| *tag != lang);
+        self.loaded.push((lang, texts));
+        Ok(())
     }
-    out
-}
 
-/// The language to show: `lang`, unless its table is among the
-/// [`missing_tables`] (it could not be loaded), then the config's default
-/// language, so that the texts shown and the `lang` they are marked with
-/// agree.
-///
-/// ```
-/// use candor_core::{i18n::shown_language, Config};
-/// let config = Config::from_json(r#"{ "purposes": [{ "id": "p", "title": "P", "description": "D" }] }"#).unwrap();
-/// assert_eq!(shown_language(&config, "he"), "he");
-/// # #[cfg(not(feature = "bundled-languages"))]
-/// assert_eq!(shown_language(&config, "fr-CA"), "en");
-/// ```
-pub fn shown_language<'a>(config: &'a Config, lang: &'a str) -> &'a str {
-    let missing = missing_tables(config, lang);
-    if missing
-        .first()
-        .is_some_and(|m| m.eq_ignore_ascii_case(base_language(lang)))
-    {
-        &config.default_language
-    } else {
-        lang
-    }
-}
-
-/// Load the table of the built-in language `lang` from its file, as
-/// [`table_file`] writes it: one line `key=text` for every key of [`KEYS`],
-/// in that order. It replaces the compiled-in table, if any. An error
-/// leaves `config` unchanged; the UI then falls back as [`ui_text`] says
-/// (to English).
-///
-/// Refused: a language that is not built in, and any file that is not
-/// exactly those lines (a key missing, extra or out of place), so that a
-/// file from another version of Candor cannot leave half a language or
-/// texts under the wrong keys.
-///
-/// ```
-/// use candor_core::{i18n::{load_table, table_file, ui_text}, Config};
-/// let mut config = Config::from_json(r#"{ "purposes": [{ "id": "p", "title": "P", "description": "D" }] }"#).unwrap();
-/// let file = table_file("en").unwrap().replace("Reject all", "No thanks");
-/// load_table(&mut config, "en", &file).unwrap();
-/// assert_eq!(ui_text(&config, "en", "rejectAll"), "No thanks");
-/// assert!(load_table(&mut config, "en", "rejectAll=No\n").is_err());
-/// ```
-pub fn load_table(config: &mut Config, lang: &str, file: &str) -> Result<(), ConfigError> {
-    let fail = |message: &str| ConfigError {
-        path: ["i18n/", lang, ".txt"].concat(),
-        message: message.to_owned(),
-    };
-    let lang = built_in_language(lang).ok_or_else(|| fail("not a built-in language"))?;
-    let mut lines = file.split('\n');
-    let mut texts = Vec::with_capacity(KEYS.len());
-    for key in KEYS {
-        match lines.next().and_then(|line| line.split_once('=')) {
-            Some((k, text)) if k == key => texts.push(text.to_owned()),
-            _ => return Err(fail(&["expected the line of ", key].concat())),
+    /// The built-in text of `key` in `lang`: from the loaded table if any,
+    /// else from the compiled-in one.
+    fn get(&self, lang: &str, key: &str) -> Option<&str> {
+        match self
+            .loaded
+            .iter()
+            .find(|(tag, _)| tag.eq_ignore_ascii_case(lang))
+        {
+            Some((_, texts)) => texts
+                .get(KEYS.iter().position(|k| *k == key)?)
+                .map(String::as_str),
+            None => compiled(lang)?
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| *v),
         }
     }
-    // Nothing after the last line's `\n`.
-    if lines.next().is_some_and(|rest| !rest.is_empty()) || lines.next().is_some() {
-        return Err(fail("more lines than text keys"));
+
+    /// The built-in languages whose table a UI in `lang` may need (the base
+    /// of `lang`, then of the default language) that this build does not
+    /// carry and that are not loaded yet, each to fetch and
+    /// [`load`](Tables::load). Always empty with the `bundled-languages`
+    /// feature.
+    ///
+    /// ```
+    /// use candor_core::i18n::Tables;
+    /// let tables = Tables::default();
+    /// assert!(tables.missing("en-GB", "en").is_empty());
+    /// # #[cfg(feature = "bundled-languages")]
+    /// assert!(tables.missing("fr-CA", "en").is_empty());
+    /// # #[cfg(not(feature = "bundled-languages"))]
+    /// assert_eq!(tables.missing("fr-CA", "en"), ["fr"]);
+    /// ```
+    pub fn missing(&self, lang: &str, default_language: &str) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        for tag in [base_language(lang), base_language(default_language)] {
+            if let Some(b) = built_in_language(tag) {
+                let loaded = self.loaded.iter().any(|(t, _)| *t == b);
+                if compiled(b).is_none() && !loaded && !out.contains(&b) {
+                    out.push(b);
+                }
+            }
+        }
+        out
     }
-    config.tables.retain(|(tag, _)| *tag != lang);
-    config.tables.push((lang, texts));
-    Ok(())
+
+    /// The language to show: `lang`, unless its table is
+    /// [`missing`](Tables::missing) (it could not be loaded), then the
+    /// default language, so that the texts shown and the `lang` they are
+    /// marked with agree.
+    ///
+    /// ```
+    /// use candor_core::i18n::Tables;
+    /// assert_eq!(Tables::default().shown("he", "en"), "he");
+    /// # #[cfg(not(feature = "bundled-languages"))]
+    /// assert_eq!(Tables::default().shown("fr-CA", "en"), "en");
+    /// ```
+    pub fn shown<'a>(&self, lang: &'a str, default_language: &'a str) -> &'a str {
+        let missing = self.missing(lang, default_language);
+        if missing
+            .first()
+            .is_some_and(|m| m.eq_ignore_ascii_case(base_language(lang)))
+        {
+            default_language
+        } else {
+            lang
+        }
+    }
 }
 
-/// The file of a compiled-in table, as [`load_table`] reads it: one line
+/// The file of a compiled-in table, as [`Tables::load`] reads it: one line
 /// `key=text` per key, in [`KEYS`] order (no text holds a line break).
 /// `None` for a language this build does not carry. `cargo xtask build`
 /// writes one file per built-in language but English, `i18n/<lang>.txt`,
@@ -481,94 +495,94 @@ pub fn table_file(lang: &str) -> Option<String> {
     Some(out)
 }
 
-fn site<'a>(config: &'a Config, lang: &str, key: &str) -> Option<&'a str> {
-    config
-        .translations
-        .iter()
-        .find(|(tag, _)| tag.eq_ignore_ascii_case(lang))
-        .and_then(|(_, texts)| texts.get(key))
-        .map(String::as_str)
+/// The UI texts of one language: the site's translations, the built-in
+/// tables (compiled in or loaded) and the default language, looked up in
+/// that order by [`Texts::get`].
+#[derive(Debug, Clone, Copy)]
+pub struct Texts<'a> {
+    translations: &'a Translations,
+    default_language: &'a str,
+    tables: &'a Tables,
+    lang: &'a str,
 }
 
-/// Text for UI `key` in `lang`. Looked up in order: the site's translation
-/// for `lang`, then for its base language (`fr` for `fr-CA`); the built-in
-/// table for `lang`'s base language; the site's translation for the default
-/// language; the built-in table for the default language; English. An
-/// unknown key gives `""`.
-///
-/// Keys (English built-in text in parentheses):
-/// `bannerTitle` ("Your privacy choices"), `bannerText` (the banner's
-/// sentence), `policyLink` ("Privacy policy"), `acceptAll`, `rejectAll`,
-/// `customize` ("Choose"), `save`, `close`, `open` ("Privacy choices", the
-/// small persistent button), `preferencesTitle`, `preferencesText`,
-/// `required` ("Always on"), `dataUsed` ("Uses:"), `channelsUsed`
-/// ("Messages:"), `lastsSession`, `lastsDays` (with `{n}`), `saleOrShare`,
-/// `gpcNote` and its alias `noticeGpc` (shown when GPC is on), `yes`, `no`,
-/// `on`, `off`, `whyTitle`, `switchOff`, `download` and its alias
-/// `downloadReceipt`, `dialogLabel` (accessible name of the dialogs),
-/// `askTitle`, `askAllow`, `askDeny` (the contextual prompt), `whyData`,
-/// `whyChoice` (with `{state}` and `{date}`) and `whyNoChoice` (the "Why
-/// this?" panel), and the explanation templates `why-<reason>` (see
-/// [`crate::explain`]). The full list is [`KEYS`].
-///
-/// ```
-/// use candor_core::{i18n::ui_text, Config};
-/// let config = Config::from_json(r#"{
-///   "purposes": [{ "id": "p", "title": "P", "description": "D" }],
-///   "translations": { "fr": { "acceptAll": "Oui à tout" } }
-/// }"#).unwrap();
-/// assert_eq!(ui_text(&config, "fr-CA", "acceptAll"), "Oui à tout");
-/// assert_eq!(ui_text(&config, "fr", "rejectAll"), "Tout refuser");
-/// assert_eq!(ui_text(&config, "ja", "rejectAll"), "Reject all");
-/// ```
-pub fn ui_text<'a>(config: &'a Config, lang: &str, key: &str) -> &'a str {
-    let base = base_language(lang);
-    let default = config.default_language.as_str();
-    site(config, lang, key)
-        .or_else(|| site(config, base, key))
-        .or_else(|| built_in(config, base, key))
-        .or_else(|| site(config, default, key))
-        .or_else(|| site(config, base_language(default), key))
-        .or_else(|| built_in(config, base_language(default), key))
-        .or_else(|| built_in(config, "en", key))
-        .unwrap_or("")
-}
-
-fn config_knows(config: &Config, lang: &str) -> bool {
-    let base = base_language(lang);
-    let names = |k: &String| k.eq_ignore_ascii_case(lang) || k.eq_ignore_ascii_case(base);
-    let text_has = |t: &crate::Text| match t {
-        crate::Text::Plain(_) => false,
-        crate::Text::Localized(map) => map.iter().any(|(k, _)| names(k)),
-    };
-    config.translations.iter().any(|(k, _)| names(k))
-        || config
-            .purposes
-            .iter()
-            .any(|p| text_has(&p.title) || text_has(&p.description))
-        || base.eq_ignore_ascii_case(base_language(&config.default_language))
-}
-
-/// Pick the UI language: first of `candidates` (html lang, then navigator
-/// languages) that the built-in tables or the config support (exactly or by
-/// base language), else the config's default language. The candidate is
-/// returned as given (e.g. `"fr-CA"`), so that lookups can still prefer an
-/// exact regional text; empty or over-long (> 35 bytes) candidates are skipped.
-///
-/// ```
-/// use candor_core::{i18n::pick_language, Config};
-/// let config = Config::from_json(r#"{ "purposes": [{ "id": "p", "title": "P", "description": "D" }] }"#).unwrap();
-/// assert_eq!(pick_language(&config, &["ja", "fr-CA", "en"]), "fr-CA");
-/// assert_eq!(pick_language(&config, &["ja"]), "en");
-/// ```
-pub fn pick_language(config: &Config, candidates: &[&str]) -> String {
-    for c in candidates {
-        let usable = !c.is_empty() && c.len() <= 35;
-        if usable && (built_in_language(base_language(c)).is_some() || config_knows(config, c)) {
-            return (*c).to_string();
+impl<'a> Texts<'a> {
+    /// The texts of `lang`, with the site's `translations`, its default
+    /// language and the loaded `tables`.
+    pub fn new(
+        translations: &'a Translations,
+        default_language: &'a str,
+        tables: &'a Tables,
+        lang: &'a str,
+    ) -> Self {
+        Texts {
+            translations,
+            default_language,
+            tables,
+            lang,
         }
     }
-    config.default_language.clone()
+
+    /// The language these texts are for.
+    pub fn lang(&self) -> &'a str {
+        self.lang
+    }
+
+    /// The site's default language.
+    pub fn default_language(&self) -> &'a str {
+        self.default_language
+    }
+
+    fn site(&self, lang: &str, key: &str) -> Option<&'a str> {
+        self.translations
+            .iter()
+            .find(|(tag, _)| tag.eq_ignore_ascii_case(lang))
+            .and_then(|(_, texts)| texts.get(key))
+            .map(String::as_str)
+    }
+
+    /// Text for UI `key`. Looked up in order: the site's translation for
+    /// the language, then for its base language (`fr` for `fr-CA`); the
+    /// built-in table for the base language; the site's translation for
+    /// the default language; the built-in table for the default language;
+    /// English. An unknown key gives `""`.
+    ///
+    /// Keys (English built-in text in parentheses): `bannerTitle` ("Your
+    /// privacy choices"), `bannerText` (the banner's sentence), `policyLink`
+    /// ("Privacy policy"), `acceptAll`, `rejectAll`, `customize` ("Choose"),
+    /// `save`, `close`, `open` ("Privacy choices": the floating button's
+    /// name), `preferencesTitle`, `preferencesText`, `required` ("Always
+    /// on"), `dataUsed` ("Uses:"), `channelsUsed` ("Messages:") and the cap
+    /// phrases `capHour`, `capHours`, `capDay`, `capWeek`, `capDays` (with
+    /// `{channel}`, `{n}`, `{count}`), `whyNext` (with `{date}`),
+    /// `lastsSession`, `lastsDays` (with `{n}`), `saleOrShare`, `gpcNote`
+    /// (in the panel) and `noticeGpc` (in the banner), `yes`, `no`,
+    /// `whyTitle`, `whyData`, `switchOff`, `download`, and the explanation
+    /// templates `why-<reason>` (see [`crate::explain`]). The full list is
+    /// [`KEYS`].
+    ///
+    /// ```
+    /// use candor_core::i18n::{Tables, Texts, Translations};
+    /// let mut site = Translations::new();
+    /// site.insert("fr".into(), [("acceptAll".to_string(), "Oui à tout".to_string())].into_iter().collect());
+    /// let tables = Tables::default();
+    /// assert_eq!(Texts::new(&site, "en", &tables, "fr-CA").get("acceptAll"), "Oui à tout");
+    /// # #[cfg(feature = "bundled-languages")]
+    /// assert_eq!(Texts::new(&site, "en", &tables, "fr").get("rejectAll"), "Tout refuser");
+    /// assert_eq!(Texts::new(&site, "en", &tables, "ja").get("rejectAll"), "Reject all");
+    /// ```
+    pub fn get(&self, key: &str) -> &'a str {
+        let base = base_language(self.lang);
+        let default = self.default_language;
+        self.site(self.lang, key)
+            .or_else(|| self.site(base, key))
+            .or_else(|| self.tables.get(base, key))
+            .or_else(|| self.site(default, key))
+            .or_else(|| self.site(base_language(default), key))
+            .or_else(|| self.tables.get(base_language(default), key))
+            .or_else(|| self.tables.get("en", key))
+            .unwrap_or("")
+    }
 }
 
 /// Whether `lang` is written right to left (ar, he, fa, ur…).
@@ -596,9 +610,8 @@ mod tests {
         EN.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
     }
 
-    fn config() -> Config {
-        Config::from_json(r#"{ "purposes": [{ "id": "p", "title": "P", "description": "D" }] }"#)
-            .unwrap()
+    fn get(site: &Translations, tables: &Tables, lang: &str, key: &str) -> String {
+        Texts::new(site, "en", tables, lang).get(key).to_owned()
     }
 
     /// `{name}` placeholders of a template, sorted.
@@ -633,7 +646,7 @@ mod tests {
     #[test]
     #[cfg(feature = "bundled-languages")]
     fn translations_differ_from_english_where_they_should() {
-        // Catch a table left in English by mistake ("no"/"Messages :" aside).
+        // Catch a table left in English by mistake ("No" in Spanish aside).
         for (lang, t) in [("fr", FR), ("de", DE), ("es", ES)] {
             let same: Vec<&str> = t
                 .iter()
@@ -646,37 +659,43 @@ mod tests {
 
     #[test]
     fn site_translations_override_built_ins_and_reach_unknown_languages() {
-        let config = Config::from_json(
-            r#"{ "purposes": [{ "id": "p", "title": "P", "description": "D" }],
-                 "translations": { "ar": { "acceptAll": "قبول الكل" },
-                                   "fr": { "why-granted": "Oui : « {title} »." } } }"#,
-        )
-        .unwrap();
-        assert_eq!(ui_text(&config, "ar", "acceptAll"), "قبول الكل");
-        assert_eq!(ui_text(&config, "ar", "rejectAll"), "Reject all");
+        let mut site = Translations::new();
+        site.insert(
+            "ar".into(),
+            [("acceptAll".to_string(), "قبول الكل".to_string())]
+                .into_iter()
+                .collect(),
+        );
+        site.insert(
+            "fr".into(),
+            [("why-granted".to_string(), "Oui : « {title} ».".to_string())]
+                .into_iter()
+                .collect(),
+        );
+        let tables = Tables::default();
+        assert_eq!(get(&site, &tables, "ar", "acceptAll"), "قبول الكل");
+        assert_eq!(get(&site, &tables, "ar", "rejectAll"), "Reject all");
         assert_eq!(
-            ui_text(&config, "fr-FR", "why-granted"),
+            get(&site, &tables, "fr-FR", "why-granted"),
             "Oui : « {title} »."
         );
-        assert_eq!(pick_language(&config, &["ar", "en"]), "ar");
-        assert_eq!(pick_language(&config, &["he", "en-US"]), "en-US");
         assert!(is_rtl("he") && is_rtl("fa-IR") && is_rtl("ur") && !is_rtl("de"));
     }
 
     #[test]
     fn a_table_file_loads_back_to_the_same_texts() {
+        let site = Translations::new();
         for lang in BUILT_IN_LANGUAGES {
             let Some(file) = table_file(lang) else {
                 continue;
             };
-            let mut config = config();
-            let before: Vec<&str> = KEYS.iter().map(|k| ui_text(&config, lang, k)).collect();
-            let before: Vec<String> = before.into_iter().map(str::to_owned).collect();
-            load_table(&mut config, &lang.to_uppercase(), &file).unwrap();
-            let after: Vec<&str> = KEYS.iter().map(|k| ui_text(&config, lang, k)).collect();
+            let mut tables = Tables::default();
+            let before: Vec<String> = KEYS.iter().map(|k| get(&site, &tables, lang, k)).collect();
+            tables.load(&lang.to_uppercase(), &file).unwrap();
+            let after: Vec<String> = KEYS.iter().map(|k| get(&site, &tables, lang, k)).collect();
             assert_eq!(before, after, "{lang}");
             assert!(
-                config.tables.iter().any(|(t, _)| *t == lang),
+                tables.loaded.iter().any(|(t, _)| *t == lang),
                 "{lang}: stored as spelled"
             );
         }
@@ -684,31 +703,31 @@ mod tests {
 
     #[test]
     fn a_loaded_table_sits_between_site_texts_and_english() {
-        let mut config = Config::from_json(
-            r#"{ "purposes": [{ "id": "p", "title": "P", "description": "D" }],
-                 "translations": { "de": { "save": "Sichern" } } }"#,
-        )
-        .unwrap();
+        let mut site = Translations::new();
+        site.insert(
+            "de".into(),
+            [("save".to_string(), "Sichern".to_string())]
+                .into_iter()
+                .collect(),
+        );
         let mut file = String::new();
         for key in KEYS {
             file.push_str(&format!("{key}=de:{key}\n"));
         }
-        load_table(&mut config, "de", &file).unwrap();
+        let mut tables = Tables::default();
+        tables.load("de", &file).unwrap();
         assert_eq!(
-            ui_text(&config, "de-AT", "save"),
+            get(&site, &tables, "de-AT", "save"),
             "Sichern",
             "the site's text wins"
         );
-        assert_eq!(ui_text(&config, "de-AT", "rejectAll"), "de:rejectAll");
-        assert_eq!(ui_text(&config, "it", "rejectAll"), "Reject all");
-        assert!(
-            missing_tables(&config, "de").is_empty(),
-            "loaded: not missing"
-        );
+        assert_eq!(get(&site, &tables, "de-AT", "rejectAll"), "de:rejectAll");
+        assert_eq!(get(&site, &tables, "it", "rejectAll"), "Reject all");
+        assert!(tables.missing("de", "en").is_empty(), "loaded: not missing");
         for lang in BUILT_IN_LANGUAGES {
             for key in KEYS {
                 assert!(
-                    !ui_text(&config, lang, key).contains(['\n', '\r']),
+                    !get(&site, &tables, lang, key).contains(['\n', '\r']),
                     "{lang} {key}: a line break"
                 );
             }
@@ -746,27 +765,29 @@ mod tests {
                 [&english, "shout=HI\n"].concat(),
                 "i18n/fr.txt: more lines than text keys".to_owned(),
             ),
+            (
+                "fr",
+                english.replace("Accept all", &"x".repeat(40_000)),
+                "i18n/fr.txt: too large".to_owned(),
+            ),
         ];
         for (lang, file, message) in cases {
-            let mut config = config();
-            let error = load_table(&mut config, lang, &file).unwrap_err();
+            let mut tables = Tables::default();
+            let error = tables.load(lang, &file).unwrap_err();
             assert_eq!(error.to_string(), message);
-            assert_eq!(config, self::config(), "{message}: config unchanged");
+            assert_eq!(tables, Tables::default(), "{message}: tables unchanged");
         }
     }
 
     #[test]
     fn missing_tables_names_each_needed_language_once() {
-        let french_default = Config::from_json(
-            r#"{ "defaultLanguage": "fr-CA", "purposes": [{ "id": "p", "title": "P", "description": "D" }] }"#,
-        )
-        .unwrap();
+        let tables = Tables::default();
         let bundled = cfg!(feature = "bundled-languages");
         let expect = |langs: &[&'static str]| if bundled { Vec::new() } else { langs.to_vec() };
-        assert_eq!(missing_tables(&config(), "ja"), expect(&[]));
-        assert_eq!(missing_tables(&config(), "ES-mx"), expect(&["es"]));
-        assert_eq!(missing_tables(&french_default, "de"), expect(&["de", "fr"]));
-        assert_eq!(missing_tables(&french_default, "fr"), expect(&["fr"]));
-        assert_eq!(missing_tables(&french_default, "en"), expect(&["fr"]));
+        assert_eq!(tables.missing("ja", "en"), expect(&[]));
+        assert_eq!(tables.missing("ES-mx", "en"), expect(&["es"]));
+        assert_eq!(tables.missing("de", "fr-CA"), expect(&["de", "fr"]));
+        assert_eq!(tables.missing("fr", "fr-CA"), expect(&["fr"]));
+        assert_eq!(tables.missing("en", "fr-CA"), expect(&["fr"]));
     }
 }

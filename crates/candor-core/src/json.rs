@@ -24,16 +24,7 @@
 //!
 //! [`push_str`] writes a quoted, escaped string exactly as serde_json does
 //! (`"`, `\`, and control characters escaped; everything else verbatim);
-//! [`push_u64`] and [`push_i64`] write integers.
-//!
-//! ```
-//! use candor_core::json::{parse, push_str, Value};
-//! let v = parse(r#"{"a": [1, "x\u00e9\ud83d\ude00"]}"#).unwrap();
-//! assert_eq!(v.get("a").and_then(|a| a.as_array()).map(|a| a.len()), Some(2));
-//! let mut out = String::new();
-//! push_str(&mut out, "say \"hi\"\n");
-//! assert_eq!(out, r#""say \"hi\"\n""#);
-//! ```
+//! [`Object`] writes one object of the stored forms.
 
 /// Deepest nesting of arrays and objects accepted.
 pub const MAX_DEPTH: usize = 32;
@@ -193,9 +184,9 @@ impl Parser<'_> {
         let mut message = String::with_capacity(what.len() + 24);
         message.push_str(what);
         message.push_str(" at line ");
-        push_u64(&mut message, line as u64);
+        crate::text::push_u64(&mut message, line as u64);
         message.push_str(" column ");
-        push_u64(&mut message, column as u64);
+        crate::text::push_u64(&mut message, column as u64);
         Error {
             path: self.path.clone(),
             message,
@@ -393,7 +384,7 @@ impl Parser<'_> {
             }
             let len = self.path.len();
             self.path.push('[');
-            push_u64(&mut self.path, items.len() as u64);
+            crate::text::push_u64(&mut self.path, items.len() as u64);
             self.path.push(']');
             let item = self.value(depth + 1)?;
             self.path.truncate(len);
@@ -487,67 +478,7 @@ impl Parser<'_> {
 // ---------------------------------------------------------------------------
 // Writing.
 
-/// Append `n` in decimal.
-pub fn push_u64(out: &mut String, mut n: u64) {
-    let mut buf = [0u8; 20];
-    let mut at = buf.len();
-    loop {
-        at -= 1;
-        if let Some(d) = buf.get_mut(at) {
-            *d = b'0' + (n % 10) as u8;
-        }
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    for &d in buf.get(at..).unwrap_or_default() {
-        out.push(char::from(d));
-    }
-}
-
-/// Append `n` in decimal.
-pub fn push_i64(out: &mut String, n: i64) {
-    if n < 0 {
-        out.push('-');
-    }
-    push_u64(out, n.unsigned_abs());
-}
-
-/// `n` in decimal.
-pub fn u64_text(n: u64) -> String {
-    let mut out = String::new();
-    push_u64(&mut out, n);
-    out
-}
-
-/// Append `s` as a JSON string: quoted, with `"`, `\` and control
-/// characters escaped exactly as serde_json does.
-pub fn push_str(out: &mut String, s: &str) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    out.reserve(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 => {
-                let n = c as usize;
-                out.push_str("\\u00");
-                for d in [n >> 4, n & 15] {
-                    out.push(char::from(HEX.get(d).copied().unwrap_or(b'0')));
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
+pub(crate) use crate::text::push_json_string as push_str;
 
 /// A writer for one JSON object: `{"k":v,...}`.
 #[derive(Debug)]
@@ -579,25 +510,7 @@ impl<'a> Object<'a> {
     }
     /// `"key":n`.
     pub fn u64(&mut self, key: &str, value: u64) {
-        push_u64(self.key(key), value);
-    }
-    /// `"key":true|false`.
-    pub fn bool(&mut self, key: &str, value: bool) {
-        self.key(key).push_str(if value { "true" } else { "false" });
-    }
-    /// `"key":"value"` or `"key":null`.
-    pub fn opt_str(&mut self, key: &str, value: Option<&str>) {
-        match value {
-            Some(v) => self.str(key, v),
-            None => self.key(key).push_str("null"),
-        }
-    }
-    /// `"key":n` or `"key":null`.
-    pub fn opt_u64(&mut self, key: &str, value: Option<u64>) {
-        match value {
-            Some(v) => self.u64(key, v),
-            None => self.key(key).push_str("null"),
-        }
+        crate::text::push_u64(self.key(key), value);
     }
     /// Close the object.
     pub fn end(self) {
@@ -715,7 +628,7 @@ mod tests {
         }
         let members = |n: usize| {
             let keys: Vec<String> = (0..n)
-                .map(|i| ["\"k", &u64_text(i as u64), "\":0"].concat())
+                .map(|i| ["\"k", &crate::text::u64_text(i as u64), "\":0"].concat())
                 .collect();
             ["{\"t\":{", &keys.join(","), "}}"].concat()
         };
@@ -741,20 +654,100 @@ mod tests {
             "\"a\\\"b\\\\c\\n\\r\\t\\b\\f\\u0001\\u001f\u{7f}/é😀\""
         );
         assert_eq!(s(&out), nasty);
-        for n in [0, 7, 10, 99, 1234567890, u64::MAX] {
-            assert_eq!(u64_text(n), n.to_string());
-        }
-        let mut out = String::new();
-        push_i64(&mut out, i64::MIN);
-        assert_eq!(out, i64::MIN.to_string());
         let mut out = String::new();
         let mut o = Object::new(&mut out);
         o.str("a", "x");
         o.u64("b", 2);
-        o.bool("c", true);
-        o.opt_str("d", None);
-        o.opt_u64("e", Some(5));
         o.end();
-        assert_eq!(out, r#"{"a":"x","b":2,"c":true,"d":null,"e":5}"#);
+        assert_eq!(out, r#"{"a":"x","b":2}"#);
     }
+}
+
+/// The reader and writer agree with serde_json on arbitrary documents and
+/// strings.
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod agrees_with_serde_json {
+    use crate::json::{self, Value};
+    use proptest::prelude::*;
+
+    /// Our tree as serde_json's (numbers re-read from their source text).
+    fn to_serde(v: &Value) -> serde_json::Value {
+        match v {
+            Value::Null => serde_json::Value::Null,
+            Value::Bool(b) => serde_json::Value::Bool(*b),
+            Value::Number(text) => serde_json::from_str(text).unwrap(),
+            Value::String(s) => serde_json::Value::String(s.clone()),
+            Value::Array(items) => serde_json::Value::Array(items.iter().map(to_serde).collect()),
+            Value::Object(members) => serde_json::Value::Object(
+                members
+                    .iter()
+                    .map(|(k, v)| (k.clone(), to_serde(v)))
+                    .collect(),
+            ),
+        }
+    }
+
+    fn document() -> impl Strategy<Value = serde_json::Value> {
+        let leaf = prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<bool>().prop_map(serde_json::Value::Bool),
+            any::<i64>().prop_map(|n| n.into()),
+            any::<u64>().prop_map(|n| n.into()),
+            (-1e300f64..1e300).prop_map(|f| f.into()),
+            "\\PC*".prop_map(serde_json::Value::String),
+            any::<String>().prop_map(serde_json::Value::String),
+        ];
+        leaf.prop_recursive(6, 64, 8, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..8).prop_map(serde_json::Value::Array),
+                prop::collection::btree_map(any::<String>(), inner, 0..8)
+                    .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn reads_what_serde_json_writes(doc in document()) {
+            for text in [doc.to_string(), serde_json::to_string_pretty(&doc).unwrap()] {
+                let ours = json::parse(&text).unwrap_or_else(|e| panic!("{e:?} in {text}"));
+                // Compared with serde_json's own reading of the text (its float
+                // parsing is not always the exact inverse of its writing).
+                let theirs: serde_json::Value = serde_json::from_str(&text).unwrap();
+                prop_assert_eq!(to_serde(&ours), theirs);
+            }
+        }
+
+        #[test]
+        fn writes_strings_as_serde_json_does(s in any::<String>()) {
+            let mut ours = String::new();
+            json::push_str(&mut ours, &s);
+            prop_assert_eq!(&ours, &serde_json::to_string(&s).unwrap());
+            prop_assert_eq!(json::parse(&ours).unwrap(), Value::String(s));
+        }
+
+        #[test]
+        fn never_panics_and_rejects_what_serde_json_rejects(text in "[\\[\\]{}\",:0-9a-z\\\\ .eE+-]{0,40}") {
+            let ours = json::parse(&text);
+            let theirs = serde_json::from_str::<serde_json::Value>(&text);
+            // serde_json keeps the last of duplicated keys; we reject them.
+            if ours.is_ok() {
+                prop_assert!(theirs.is_ok(), "we accepted {:?}", text);
+            } else if theirs.is_ok() {
+                prop_assert!(
+                    ours.as_ref().unwrap_err().message.starts_with("duplicate field"),
+                    "we rejected {:?}: {:?}", text, ours
+                );
+            }
+        }
+
+        #[test]
+        fn integers_read_exactly(n in any::<i64>(), u in any::<u64>()) {
+            prop_assert_eq!(json::parse(&n.to_string()).unwrap().as_i64(), Some(n));
+            prop_assert_eq!(json::parse(&u.to_string()).unwrap().as_u64(), Some(u));
+            prop_assert_eq!(crate::text::u64_text(u), u.to_string());
+        }
+    }
+
 }

@@ -8,14 +8,14 @@
 
 use crate::config::Cap;
 use crate::Config;
-use crate::SortedMap;
+use crate::Map;
 
 /// Channel id → delivery times (epoch ms, ascending), bounded: entries outside
 /// every window are forgotten, and at most `cap.max` are kept per channel.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Ledger {
     /// Channel id → ascending delivery times.
-    pub channels: SortedMap<String, Vec<u64>>,
+    pub channels: Map<String, Vec<u64>>,
 }
 
 /// Sort delivery times ascending. Insertion sort: the lists are short
@@ -70,9 +70,7 @@ impl Ledger {
     /// Count one delivery on `channel` at `now`, forgetting what left the
     /// window and keeping only the newest `cap.max` entries.
     pub fn push(&mut self, channel: &str, cap: &Cap, now: u64) {
-        let times = self
-            .channels
-            .get_or_insert_with(channel.to_string(), Vec::new);
+        let times = self.channels.entry(channel.to_string()).or_default();
         times.retain(|&t| t.saturating_add(cap.window_ms) > now);
         let at = times.partition_point(|&t| t <= now);
         times.insert(at, now);
@@ -104,7 +102,7 @@ impl Ledger {
     pub fn merge(&mut self, other: &Ledger, config: &Config) -> bool {
         let before = self.clone();
         for (channel, theirs) in &other.channels {
-            let mine = self.channels.get_or_insert_with(channel.clone(), Vec::new);
+            let mine = self.channels.entry(channel.clone()).or_default();
             sort(mine);
             let mut theirs = theirs.clone();
             sort(&mut theirs);
@@ -143,9 +141,10 @@ impl Ledger {
     /// window at `now` (when given), and all but the newest `max` entries.
     /// Decisions are unchanged by pruning.
     pub fn prune(&mut self, config: &Config, now: Option<u64>) {
-        self.channels.retain(|id, times| {
+        for (id, times) in self.channels.iter_mut() {
             let Some(cap) = config.channel(id).and_then(|c| c.cap) else {
-                return false;
+                times.clear();
+                continue;
             };
             sort(times);
             // Sorted, so what goes is a prefix: the entries out of the
@@ -155,8 +154,8 @@ impl Ledger {
             });
             let max = usize::try_from(cap.max).unwrap_or(usize::MAX);
             times.drain(..old.max(times.len().saturating_sub(max)));
-            !times.is_empty()
-        });
+        }
+        self.channels.retain(|_, times| !times.is_empty());
     }
 }
 

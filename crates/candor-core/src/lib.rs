@@ -58,11 +58,11 @@
 //!
 //! # Topics
 //!
-//! - **Config** ([`config`]): the site policy of CONTRACT §1, parsed with
-//!   the crate's own strict [`json`] reader and validated; every error
-//!   names the field path and the value.
-//! - **Decisions** ([`decide`](mod@decide)): the rule table of CONTRACT §2,
-//!   first match wins, with [`Reason`]s and `retryAfter`.
+//! - **Config** ([`config`]): the site policy, parsed with the crate's own
+//!   strict JSON reader and validated; every error names the field path
+//!   and the value. Its look ([`theme`]) is checked for WCAG AA contrast.
+//! - **Decisions** ([`decide`](mod@decide)): the rule table, first match
+//!   wins, with [`Reason`]s and `retryAfter`.
 //! - **Choices** ([`choices`]): the shopper's record; session grants are
 //!   kept apart from persistent ones.
 //! - **Frequency caps** ([`ledger`]): per-channel sliding windows, bounded.
@@ -71,21 +71,37 @@
 //! - **Stored forms** ([`stored`]): versioned compact JSON, decoded strictly
 //!   (anything odd means "no choices").
 //! - **Receipts** ([`receipt`]): proof of consent with a SHA-256 of the texts
-//!   shown.
+//!   shown, written and read back strictly.
 //! - **Snapshots** ([`snapshot`]): every purpose's `allows()` answer ahead
 //!   of time, and until when it holds.
-//! - **Maps** ([`map`]): [`SortedMap`], a small sorted-vector map iterated
-//!   in key order like `BTreeMap`, at a fraction of its wasm size.
+//! - **Limits** ([`limits`]) and **text helpers** ([`text`]): the leaves
+//!   every other module uses.
 //!
 //! # State
 //!
-//! [`Engine`] owns the config, the choices and the ledger. Nothing here
-//! persists anything: the caller loads and saves the stored forms
-//! ([`Engine::load_choices`], [`Engine::encode_choices`], …).
+//! [`Engine`] owns the config, the loaded language tables, the choices and
+//! the ledger. Nothing here persists anything: the caller loads and saves
+//! the stored forms ([`Engine::load_choices`], [`Engine::encode_choices`],
+//! …).
+//!
+//! # Output
+//!
+//! Decisions ([`Report`]), [`Preferences`], [`Receipt`]s and [`Snapshot`]s
+//! implement `serde::Serialize` (camelCase, `null` for "never"): the widget
+//! hands them to JavaScript with `serde-wasm-bindgen`; natively, `to_json`
+//! gives their JSON text (serde_json). What comes in (configs, stored
+//! records, receipts) is read by the crate's own strict reader instead: it
+//! names the field of every error and fails closed (see `docs/size.md` for
+//! the measured cost of serde on that side).
 //!
 //! # Crate features
 //!
-//! None. The crate builds for `wasm32-unknown-unknown` as is.
+//! - `bundled-languages` (default): the French, German and Spanish text
+//!   tables are compiled in. Without it only English is, and the others are
+//!   loaded at run time ([`i18n::Tables::load`]): the browser widget is
+//!   built that way and fetches the one table a page needs.
+//!
+//! The crate builds for `wasm32-unknown-unknown` as is.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -94,24 +110,34 @@ pub mod config;
 pub mod consent_mode;
 pub mod decide;
 mod engine;
+mod error;
 pub mod explain;
 pub mod i18n;
-pub mod json;
+mod json;
 pub mod ledger;
-pub mod map;
+pub mod limits;
 pub mod receipt;
 mod receipt_reader;
+mod sha256;
 pub mod snapshot;
 pub mod stored;
+pub mod text;
+pub mod theme;
 
 pub use choices::{Choice, Choices, Method};
 pub use config::{
-    Cap, Channel, Config, ConfigError, DemographicTargeting, Duration, Purpose, Signal, SignalKind,
-    Text,
+    Cap, Channel, Config, DemographicTargeting, Duration, FloatingButton, Purpose, Signal,
+    SignalKind, Text,
 };
 pub use decide::{decide, Context, Decision, Reason, Request};
-pub use engine::{Engine, Preferences, Report};
+pub use engine::{Engine, Preferences, PurposeState, Report};
+pub use error::ConfigError;
 pub use ledger::Ledger;
-pub use map::SortedMap;
 pub use receipt::Receipt;
 pub use snapshot::Snapshot;
+
+/// The map type of the crate: a vector of pairs sorted by key (ICU4X's
+/// `litemap`), iterated in key order. Candor's maps are small (a few
+/// purposes, languages or channels), where it is smaller and faster than a
+/// `BTreeMap`.
+pub type Map<K, V> = litemap::LiteMap<K, V>;

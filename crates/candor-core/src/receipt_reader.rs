@@ -222,7 +222,7 @@ fn text(v: &Value, path: &str, max: usize, chars: bool) -> Result<String> {
         let unit = if chars { " characters" } else { " bytes" };
         return Err(error(
             path,
-            ["longer than ", &json::u64_text(max as u64), unit].concat(),
+            ["longer than ", &crate::text::u64_text(max as u64), unit].concat(),
         ));
     }
     Ok(s.to_string())
@@ -311,7 +311,7 @@ impl Receipt {
                 "",
                 [
                     "receipt larger than ",
-                    &json::u64_text(MAX_RECEIPT_BYTES as u64),
+                    &crate::text::u64_text(MAX_RECEIPT_BYTES as u64),
                     " bytes",
                 ]
                 .concat(),
@@ -320,8 +320,8 @@ impl Receipt {
         let doc = json::parse(text)?;
         let f = object(&doc, "", &RECEIPT_KEYS)?;
         let consent_id = f.id("consentId")?;
-        let created_at = f.time("createdAt")?;
-        let updated_at = f.time("updatedAt")?;
+        let created_at = f.opt_time("createdAt")?;
+        let updated_at = f.opt_time("updatedAt")?;
         let issued_at = f.time("issuedAt")?;
         let revision = {
             let (v, path) = f.get("revision");
@@ -345,7 +345,7 @@ impl Receipt {
                 &list_path,
                 [
                     "more than ",
-                    &json::u64_text(MAX_PURPOSES as u64),
+                    &crate::text::u64_text(MAX_PURPOSES as u64),
                     " purposes",
                 ]
                 .concat(),
@@ -353,7 +353,7 @@ impl Receipt {
         }
         let mut purposes: Vec<ReceiptPurpose> = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
-            let path = [&list_path, "[", &json::u64_text(i as u64), "]"].concat();
+            let path = [&list_path, "[", &crate::text::u64_text(i as u64), "]"].concat();
             let p = purpose(item, &path)?;
             if purposes.iter().any(|q| q.id == p.id) {
                 return Err(error(

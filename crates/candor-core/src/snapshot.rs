@@ -14,8 +14,8 @@
 
 use crate::config::{Duration, DAY_MS};
 use crate::decide::CLOCK_SKEW_MS;
-use crate::json::{push_str, Object};
 use crate::{stored, Context, Engine, Request};
+use serde::Serialize;
 
 /// `decide({ purpose }).allowed` for every purpose, and until when it holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,34 +32,38 @@ pub struct Snapshot {
     pub next_change: Option<u64>,
 }
 
+/// What the widget hands to its JS facade: the ids of the allowed purposes
+/// and, when one of the answers may change by time alone, the milliseconds
+/// until then.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AllowedNow<'a> {
+    /// Ids of the purposes `decide({ purpose })` allows, in config order.
+    pub allowed: Vec<&'a str>,
+    /// Milliseconds until [`Snapshot::next_change`], if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_in: Option<u64>,
+}
+
 impl Snapshot {
-    /// The JSON form the widget hands to its JS facade:
-    /// `{"allowed":["<id>",…],"refreshIn":<ms>}` with the ids of the allowed
-    /// purposes of `engine`'s config and, when there is a
-    /// [`next_change`](Snapshot::next_change), the milliseconds until it
-    /// (`refreshIn` is absent otherwise).
-    pub fn to_json(&self, engine: &Engine) -> String {
-        let mut out = String::new();
-        let mut o = Object::new(&mut out);
-        let list = o.key("allowed");
-        list.push('[');
+    /// The form the widget hands to its JS facade (see [`AllowedNow`]).
+    pub fn allowed_now<'a>(&self, engine: &'a Engine) -> AllowedNow<'a> {
         let ids = engine.config().purposes.iter().map(|p| p.id.as_str());
-        let mut first = true;
-        for (id, allowed) in ids.zip(&self.allowed) {
-            if *allowed {
-                if !first {
-                    list.push(',');
-                }
-                first = false;
-                push_str(list, id);
-            }
+        AllowedNow {
+            allowed: ids
+                .zip(&self.allowed)
+                .filter(|(_, a)| **a)
+                .map(|(id, _)| id)
+                .collect(),
+            refresh_in: self.next_change.map(|t| t.saturating_sub(self.now)),
         }
-        list.push(']');
-        if let Some(t) = self.next_change {
-            o.u64("refreshIn", t.saturating_sub(self.now));
-        }
-        o.end();
-        out
+    }
+
+    /// [`allowed_now`](Snapshot::allowed_now) as JSON text:
+    /// `{"allowed":["<id>",…],"refreshIn":<ms>}` (`refreshIn` absent when
+    /// only a change can alter the answers).
+    pub fn to_json(&self, engine: &Engine) -> String {
+        serde_json::to_string(&self.allowed_now(engine)).unwrap_or_default()
     }
 }
 

@@ -176,17 +176,18 @@ fn preferences_shape() {
         ..ctx(NOW + 2)
     };
     assert!(!e.preferences(&other).purposes.contains_key("offers"));
-    // A fresh record: revision 0, only required purposes.
+    // A fresh record: no revision, only required purposes, chosen never.
     let p = value(&engine().preferences(&ctx(NOW)).to_json());
-    assert_eq!(p["revision"], 0);
+    assert_eq!(p["revision"], json!(null));
     assert_eq!(p["purposes"].as_object().unwrap().len(), 1);
+    assert_eq!(p["purposes"]["essential"]["at"], json!(null));
 }
 
 #[test]
 fn duration_serializes_as_in_the_contract() {
-    assert_eq!(value(&Duration::Session.to_json()), json!("session"));
+    assert_eq!(serde_json::to_value(Duration::Session).unwrap(), json!("session"));
     assert_eq!(
-        value(&Duration::Days(180).to_json()),
+        serde_json::to_value(Duration::Days(180)).unwrap(),
         json!({ "days": 180 })
     );
 }
@@ -327,21 +328,21 @@ fn load_ledger_drops_unknown_channels_and_keeps_decisions() {
 
 #[test]
 fn ui_texts_and_languages() {
-    use candor_core::i18n::{is_rtl, pick_language, ui_text, KEYS};
+    use candor_core::i18n::{is_rtl, KEYS};
     let e = engine();
     let c = e.config();
     for key in KEYS {
         for lang in ["en", "fr", "de", "es", "pt-BR"] {
-            assert!(!ui_text(c, lang, key).is_empty(), "{lang} {key}");
+            assert!(!e.texts(lang).get(key).is_empty(), "{lang} {key}");
         }
     }
     if cfg!(feature = "bundled-languages") {
-        assert_eq!(ui_text(c, "de-AT", "acceptAll"), "Alle akzeptieren");
+        assert_eq!(e.texts("de-AT").get("acceptAll"), "Alle akzeptieren");
     } else {
-        assert_eq!(ui_text(c, "de-AT", "acceptAll"), "Accept all");
+        assert_eq!(e.texts("de-AT").get("acceptAll"), "Accept all");
     }
-    assert_eq!(ui_text(c, "en", "nope"), "");
-    assert_eq!(pick_language(c, &[]), "en");
-    assert_eq!(pick_language(c, &["", "zz", "es-MX"]), "es-MX");
+    assert_eq!(e.texts("en").get("nope"), "");
+    assert_eq!(c.pick_language(&[]), "en");
+    assert_eq!(c.pick_language(&["", "zz", "es-MX"]), "es-MX");
     assert!(is_rtl("he") && is_rtl("AR") && !is_rtl("en-US"));
 }

@@ -119,8 +119,8 @@ fn reference(
     let Some(c) = choice else {
         return (false, "no-choice", None);
     };
-    // 9. made under an older revision
-    if c.revision < config.revision {
+    // 9. made under another revision (older, or newer: a config this page does not know)
+    if c.revision != config.revision {
         return (false, "outdated", None);
     }
     // 10. older than its duration, or a session grant from an earlier session
@@ -433,11 +433,11 @@ proptest! {
         (now, session, gpc) in context(),
     ) {
         let mut choices = choices;
-        for c in choices.purposes.values_mut() {
+        for (_, c) in choices.purposes.iter_mut() {
             c.at = rebase(c.at, now);
         }
         let mut ledger = ledger;
-        for times in ledger.channels.values_mut() {
+        for (_, times) in ledger.channels.iter_mut() {
             for t in times.iter_mut() {
                 *t = rebase(*t, now);
             }
@@ -452,7 +452,7 @@ proptest! {
         // The same through the engine, after a trip through the stored forms
         // (which also prunes the ledger: decisions must not change).
         let mut engine = Engine::new(config.clone(), "other".into());
-        let (local, sess) = candor_core::stored::encode_choices(&choices);
+        let (local, sess) = candor_core::stored::encode_choices(&choices, engine.fingerprint());
         prop_assert!(engine.load_choices(local.as_deref(), sess.as_deref()));
         prop_assert!(engine.load_ledger(Some(&candor_core::stored::encode_ledger(&ledger))));
         let d = engine.decide(&request, &ctx);

@@ -304,12 +304,12 @@ fn every_rule_row() {
             ..BASE
         },
         Row {
-            name: "9 newer revision is current",
+            name: "9 newer revision (a config this page does not know) is outdated",
             choice: Some(Choice {
                 revision: 2,
                 ..choice(true, NOW - DAY, Method::Api)
             }),
-            want: Reason::Granted,
+            want: Reason::Outdated,
             ..BASE
         },
         Row {

@@ -98,7 +98,7 @@ fn engine_with(config: &Config, raw: &[Option<RawChoice>], now: u64) -> Engine {
         }
     }
     let mut engine = Engine::new(config.clone(), "other".into());
-    let (local, session) = candor_core::stored::encode_choices(&choices);
+    let (local, session) = candor_core::stored::encode_choices(&choices, engine.fingerprint());
     assert!(engine.load_choices(local.as_deref(), session.as_deref()));
     engine
 }

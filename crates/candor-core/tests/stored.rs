@@ -74,12 +74,17 @@ fn ledger() -> impl Strategy<Value = Ledger> {
     )
 }
 
+const FP: &str = "0123456789abcdef0123456789abcdef";
+
 fn decode_both(p: Option<&str>, s: Option<&str>) -> Option<Choices> {
-    let mut c = decode_choices(p?)?;
+    let (fp, mut c) = decode_choices(p?)?;
+    assert_eq!(fp, FP);
     if let Some(s) = s {
         let (id, grants) = decode_session(s)?;
         assert_eq!(id, c.consent_id);
-        c.purposes.extend(grants);
+        for (k, v) in grants {
+            c.purposes.insert(k, v);
+        }
     }
     Some(c)
 }
@@ -113,11 +118,12 @@ proptest! {
 
     #[test]
     fn choices_round_trip(c in choices()) {
-        let (p, s) = encode_choices(&c);
+        let (p, s) = encode_choices(&c, FP);
         prop_assert_eq!(s.is_some(), c.purposes.values().any(|c| c.session.is_some()));
         prop_assert_eq!(decode_both(p.as_deref(), s.as_deref()), Some(c.clone()));
-        // And through the engine.
+        // And through the engine, under the config the record belongs to.
         let mut e = engine();
+        let (p, s) = encode_choices(&c, e.fingerprint());
         prop_assert!(e.load_choices(p.as_deref(), s.as_deref()));
         prop_assert_eq!(e.choices(), &c);
         prop_assert_eq!(e.encode_choices(), (p, s));
@@ -145,30 +151,34 @@ proptest! {
     /// or yields no choices at all; it never panics.
     #[test]
     fn mutated_encodings_fail_closed(c in choices(), l in ledger(), kind in any::<u8>(), at in any::<usize>(), byte in any::<u8>()) {
-        let (p, s) = encode_choices(&c);
+        let mut e = engine();
+        let (p, s) = encode_choices(&c, e.fingerprint());
         let p = p.unwrap();
         let bad = String::from_utf8_lossy(&mutate(&p, kind, at, byte)).into_owned();
-        let mut e = engine();
         let ok = e.load_choices(Some(&bad), s.as_deref());
-        if !ok {
-            match decode_choices(&bad) {
-                // Undecodable: nothing at all is kept.
-                None => {
-                    prop_assert!(e.choices().purposes.is_empty());
-                    prop_assert_eq!(&e.choices().consent_id, "fresh");
-                }
-                // Decodable under another consent id: the session part is ignored.
-                Some(d) => {
-                    prop_assert_ne!(&d.consent_id, &c.consent_id);
-                    prop_assert_eq!(e.choices(), &d);
-                }
+        match decode_choices(&bad) {
+            // Undecodable: nothing at all is kept.
+            None => {
+                prop_assert!(!ok);
+                prop_assert!(e.choices().purposes.is_empty());
+                prop_assert_eq!(&e.choices().consent_id, "fresh");
             }
+            // Now another config's record: no choice.
+            Some((fp, _)) if fp != e.fingerprint() => {
+                prop_assert!(e.choices().purposes.is_empty());
+            }
+            // Decodable under another consent id: the session part is ignored.
+            Some((_, d)) if d.consent_id != c.consent_id => {
+                prop_assert_eq!(e.choices(), &d);
+            }
+            Some(_) => prop_assert!(ok),
         }
         if let Some(s) = &s {
             let bad = String::from_utf8_lossy(&mutate(s, kind, at, byte)).into_owned();
             let mut e = engine();
             if !e.load_choices(Some(&p), Some(&bad)) {
-                prop_assert!(e.choices().purposes.is_empty() || decode_session(&bad).is_some());
+                prop_assert!(e.choices().purposes.is_empty());
+                prop_assert!(decode_session(&bad).is_none());
             }
         }
         let bad = String::from_utf8_lossy(&mutate(&encode_ledger(&l), kind, at, byte)).into_owned();
@@ -204,7 +214,7 @@ fn session_part_of_another_record_is_ignored() {
     let (_, foreign) = other.encode_choices();
 
     let mut e = engine();
-    assert!(!e.load_choices(p.as_deref(), foreign.as_deref()));
+    assert!(e.load_choices(p.as_deref(), foreign.as_deref()));
     // The persistent part keeps its own trace of the session grant; the
     // foreign session part (newer, but another record) is not merged.
     assert_eq!(e.choices().purposes.len(), 2);
@@ -221,22 +231,53 @@ fn session_part_of_another_record_is_ignored() {
     // Nothing stored is fine.
     assert!(e.load_choices(None, None));
     assert!(e.load_ledger(None));
+    // A session part without its persistent record (forgotten by a reset in
+    // another tab, or not written) ends with it.
+    assert!(e.load_choices(None, s.as_deref()));
+    assert!(e.choices().purposes.is_empty());
+}
+
+#[test]
+fn a_record_of_another_config_is_no_choice() {
+    let ctx = candor_core::Context {
+        now: 1000,
+        session: "s",
+        gpc: false,
+    };
+    let mut a = engine();
+    a.accept_all(&ctx);
+    let (p, s) = a.encode_choices();
+    // Same ids, same revision, other texts: another shop on this origin.
+    let other = CONFIG.replace("\"title\": \"A\"", "\"title\": \"Another A\"");
+    let mut b = Engine::new(Config::from_json(&other).unwrap(), "fresh".into());
+    assert_ne!(a.fingerprint(), b.fingerprint());
+    assert!(b.load_choices(p.as_deref(), s.as_deref()));
+    assert!(b.choices().purposes.is_empty());
+    assert!(!b.has_current_choices(&ctx));
+    // The record is still read by its own config.
+    let mut a2 = engine();
+    assert!(a2.load_choices(p.as_deref(), s.as_deref()));
+    assert_eq!(a2.choices().purposes.len(), 2);
+    // A version-1 record (no fingerprint) is not read.
+    let v1 = p.unwrap().replace(&format!(",\"f\":\"{}\"", a.fingerprint()), "").replace("\"v\":2", "\"v\":1");
+    assert!(!a2.load_choices(Some(&v1), None));
+    assert!(a2.choices().purposes.is_empty());
 }
 
 #[test]
 fn absurd_inputs_are_rejected() {
     let big = format!(
-        r#"{{"v":1,"id":"{}","r":0,"c":0,"u":0,"p":{{}}}}"#,
+        r#"{{"v":2,"f":"0123456789abcdef0123456789abcdef","id":"{}","r":0,"c":0,"u":0,"p":{{}}}}"#,
         "a".repeat(70_000)
     );
     assert_eq!(decode_choices(&big), None);
     let long_id = format!(
-        r#"{{"v":1,"id":"{}","r":0,"c":0,"u":0,"p":{{}}}}"#,
+        r#"{{"v":2,"f":"0123456789abcdef0123456789abcdef","id":"{}","r":0,"c":0,"u":0,"p":{{}}}}"#,
         "a".repeat(201)
     );
     assert_eq!(decode_choices(&long_id), None);
     let ok_id = format!(
-        r#"{{"v":1,"id":"{}","r":0,"c":0,"u":0,"p":{{}}}}"#,
+        r#"{{"v":2,"f":"0123456789abcdef0123456789abcdef","id":"{}","r":0,"c":0,"u":0,"p":{{}}}}"#,
         "a".repeat(200)
     );
     assert!(decode_choices(&ok_id).is_some());
@@ -244,7 +285,7 @@ fn absurd_inputs_are_rejected() {
         .map(|i| format!(r#""p{i}":[1,0,"api",1,0]"#))
         .collect();
     let many = format!(
-        r#"{{"v":1,"id":"a","r":0,"c":0,"u":0,"p":{{{}}}}}"#,
+        r#"{{"v":2,"f":"0123456789abcdef0123456789abcdef","id":"a","r":0,"c":0,"u":0,"p":{{{}}}}}"#,
         many.join(",")
     );
     assert!(many.len() < 64 * 1024);
@@ -252,7 +293,7 @@ fn absurd_inputs_are_rejected() {
     let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
     assert_eq!(decode_choices(&deep), None);
     for key in ["__proto__", "constructor", "prototype"] {
-        let s = format!(r#"{{"v":1,"id":"{key}","r":0,"c":0,"u":0,"p":{{}}}}"#);
+        let s = format!(r#"{{"v":2,"f":"0123456789abcdef0123456789abcdef","id":"{key}","r":0,"c":0,"u":0,"p":{{}}}}"#);
         assert_eq!(decode_choices(&s), None, "{key}");
     }
 }
