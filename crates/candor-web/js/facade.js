@@ -1,230 +1,423 @@
-// Candor's public object (CONTRACT §3): a thin, never-throwing facade over
-// the wasm `Widget`. Until a widget is attached every check answers "not
-// allowed". This file holds only top-level `function`/`const` declarations:
-// the build strips `export ` to inline it into the classic script candor.js.
+// Candor's public object: a thin, never-throwing facade over the wasm
+// `Widget`. Until a widget is attached every check answers "not allowed".
+// Shared by the script tag (candor.js) and the npm package.
+//
+// The built-ins it relies on are captured when it loads, so that a page
+// that later breaks `Promise.prototype.then`, `JSON.parse`, `Map` or
+// `dispatchEvent` cannot make Candor throw into the page or answer wrongly.
 
-const CANDOR_NOT_READY = "Not allowed: your privacy choices are not loaded yet.";
+const apply = Reflect.apply;
+const freeze = Object.freeze;
+const PromiseCtor = Promise;
+const promiseResolve = Promise.resolve.bind(Promise);
+const promiseThen = Promise.prototype.then;
+const MapCtor = Map;
+const mapGet = Map.prototype.get;
+const mapSet = Map.prototype.set;
+const arrayPush = Array.prototype.push;
+const arraySlice = Array.prototype.slice;
+const arrayIndexOf = Array.prototype.indexOf;
+const arraySplice = Array.prototype.splice;
+const stringSlice = String.prototype.slice;
+const stringIndexOf = String.prototype.indexOf;
+const ErrorCtor = Error;
+const CustomEventCtor = CustomEvent;
+const win = window;
+const doc = document;
+const dispatch = EventTarget.prototype.dispatchEvent;
+const addListener = EventTarget.prototype.addEventListener;
+const setTimeoutFn = setTimeout;
+const clearTimeoutFn = clearTimeout;
+const consoleWarn = console.warn;
+const theConsole = console;
+const visibilityGet = Object.getOwnPropertyDescriptor(Document.prototype, "visibilityState").get;
+const hasFocus = Document.prototype.hasFocus;
+const locks = navigator.locks;
+const locksRequest = locks && locks.request;
+const idb = win.indexedDB;
+const BroadcastChannelCtor = win.BroadcastChannel;
 
-function candorPurposeOf(request) {
+const call = (fn, self, ...args) => apply(fn, self, args);
+/** `p.then(ok, fail)` with the built-in `then`, whatever the page did to it. */
+const then = (p, ok, fail) => call(promiseThen, p, ok, fail);
+
+export const CANDOR_NOT_READY = "Not allowed: your privacy choices are not loaded yet.";
+
+/** A console warning that can never throw. */
+export function candorWarn(message) {
+  try {
+    call(consoleWarn, theConsole, message);
+  } catch (e) {
+    /* a console that throws: nothing to tell */
+  }
+}
+
+function purposeOf(request) {
   try {
     const p = request && typeof request === "object" ? request.purpose : request;
-    return typeof p === "string" ? p.slice(0, 200) : "";
+    return typeof p === "string" ? call(stringSlice, p, 0, 200) : "";
   } catch (e) {
     return "";
   }
 }
 
-function candorDenied(request) {
-  return { allowed: false, reason: "not-ready", purpose: candorPurposeOf(request), explanation: CANDOR_NOT_READY };
+function denied(request) {
+  return { allowed: false, reason: "not-ready", purpose: purposeOf(request), explanation: CANDOR_NOT_READY };
+}
+
+/** `error`'s message, starting with `Candor:`. */
+export function candorMessage(error) {
+  let text;
+  try {
+    text = error && typeof error === "object" && "message" in error ? String(error.message) : String(error);
+  } catch (e) {
+    text = "unknown error";
+  }
+  return call(stringIndexOf, text, "Candor:") === 0 ? text : "Candor: " + text;
 }
 
 // Google's gtag shape: Consent Mode reads `arguments` objects from dataLayer.
-function candorGtag() {
-  (window.dataLayer = window.dataLayer || []).push(arguments);
+export function candorGtag() {
+  (win.dataLayer = win.dataLayer || []).push(arguments);
 }
 
-function candorMessage(error) {
-  const text = error && typeof error === "object" && "message" in error ? error.message : String(error);
-  return text.indexOf("Candor:") === 0 ? text : "Candor: " + text;
+// -------------------------------------------------------- the ledger lock
+
+const LOCK = "candor.ledger";
+const DB = "candor";
+const STORE = "ledger";
+const GRANT_TIMEOUT_MS = 5000;
+
+/**
+ * Exact frequency caps across tabs. A message on a capped channel is
+ * counted only by the tab that holds the Web Lock `candor.ledger`, whose
+ * ledger is then the authoritative one: it reads the shared ledger from
+ * IndexedDB when it takes the lock, and writes each count there before it
+ * lets the lock go. The tab in front (visible and focused) takes the lock
+ * and keeps it until another tab asks for it, so that its synchronous
+ * `record()` can count; `recordAsync()` takes it in any tab, waiting its
+ * turn. Without Web Locks or IndexedDB, nothing is exact: messages on
+ * capped channels are denied (a cap that cannot be kept is not a cap).
+ */
+function ledgerLock(widget, warn) {
+  const available = Boolean(locksRequest && idb && BroadcastChannelCtor);
+  let db = null;
+  let held = null; // the function that lets the lock go
+  let busy = 0;
+  let writes = promiseResolve();
+  let channel = null;
+
+  function openDb() {
+    if (!db) {
+      db = new PromiseCtor((resolve, reject) => {
+        const request = idb.open(DB, 1);
+        request.onupgradeneeded = () => request.result.createObjectStore(STORE);
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+        request.onblocked = () => reject(new ErrorCtor("IndexedDB is blocked"));
+      });
+    }
+    return db;
+  }
+  async function read() {
+    const d = await openDb();
+    return new PromiseCtor((resolve, reject) => {
+      const tx = d.transaction(STORE, "readonly");
+      const request = tx.objectStore(STORE).get("ledger");
+      request.onsuccess = () => resolve(typeof request.result === "string" ? request.result : null);
+      request.onerror = () => reject(request.error);
+    });
+  }
+  async function write(text) {
+    const d = await openDb();
+    return new PromiseCtor((resolve, reject) => {
+      const tx = d.transaction(STORE, "readwrite");
+      tx.objectStore(STORE).put(text, "ledger");
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error);
+      tx.onabort = () => reject(tx.error);
+    });
+  }
+
+  /** Take the lock (or keep it); resolves whether this tab holds it. */
+  function take() {
+    if (held) return promiseResolve(true);
+    if (!available) return promiseResolve(false);
+    try {
+      channel.postMessage("want");
+    } catch (e) {
+      /* alone */
+    }
+    return new PromiseCtor((resolve) => {
+      let settled = false;
+      const timer = call(setTimeoutFn, win, () => {
+        settled = true;
+        resolve(false);
+      }, GRANT_TIMEOUT_MS);
+      const granted = async () => {
+        if (settled) return;
+        let stored;
+        try {
+          stored = await read();
+        } catch (e) {
+          warn(e);
+          call(clearTimeoutFn, win, timer);
+          settled = true;
+          resolve(false);
+          return;
+        }
+        call(clearTimeoutFn, win, timer);
+        settled = true;
+        let release;
+        const released = new PromiseCtor((r) => {
+          release = r;
+        });
+        held = release;
+        widget.setExact(true, stored);
+        resolve(true);
+        await released;
+        await writes;
+        widget.setExact(false, undefined);
+        held = null;
+      };
+      then(call(locksRequest, locks, LOCK, granted), undefined, () => resolve(false));
+    });
+  }
+  function letGo() {
+    if (held && busy === 0) held();
+  }
+  function inFront() {
+    try {
+      return call(visibilityGet, doc) === "visible" && call(hasFocus, doc);
+    } catch (e) {
+      return false;
+    }
+  }
+
+  if (available) {
+    try {
+      channel = new BroadcastChannelCtor(LOCK);
+      channel.onmessage = (m) => {
+        if (m.data === "want") letGo();
+      };
+      call(addListener, doc, "visibilitychange", () => {
+        if (call(visibilityGet, doc) === "hidden") letGo();
+        else if (inFront()) take();
+      });
+      call(addListener, win, "focus", () => take());
+      call(addListener, win, "pagehide", () => letGo());
+      if (inFront()) take();
+    } catch (e) {
+      warn(e);
+    }
+  }
+
+  return {
+    /** The wasm counted a message: write the ledger before the lock goes. */
+    counted(text) {
+      writes = then(then(writes, () => write(text)), undefined, warn);
+    },
+    /** `record()` with the lock held (taken for this call if needed). */
+    async recordAsync(request) {
+      const had = Boolean(held);
+      const ok = await take();
+      busy += 1;
+      let decision;
+      try {
+        decision = widget.record(request);
+        await writes;
+      } finally {
+        busy -= 1;
+      }
+      if (ok && !had && !inFront()) letGo();
+      return decision;
+    },
+    available,
+  };
 }
 
-// Create the public object and its private controls:
-// { candor, attach(widget), fail(error) }.
+// ---------------------------------------------------------- public object
+
+/**
+ * The public object and its private controls:
+ * { candor, attach(widget), fail(error) }.
+ */
 export function createCandor() {
   let widget = null;
-  let warned = false;
+  let lock = null;
+  const warned = new MapCtor();
   // allows() answers, memoized: purpose id → true for every purpose the
-  // widget allows now (Widget.snapshot, Rust's decide), refreshed after
-  // every change, when an answer may change by time alone (a grant or
-  // refusal expiring, a future-dated choice becoming trusted) and when the
-  // page becomes visible again (background timers are throttled).
-  let allowed = new Map();
+  // widget allows now (its committed state), refreshed with every commit,
+  // when an answer may change by time alone (a grant expiring), and when
+  // the page becomes visible again (background timers are throttled).
+  let allowed = new MapCtor();
   let refreshTimer = 0;
   const subscribers = [];
   let resolveReady;
   let rejectReady;
-  const ready = new Promise((resolve, reject) => {
+  const ready = new PromiseCtor((resolve, reject) => {
     resolveReady = resolve;
     rejectReady = reject;
   });
   // No unhandled-rejection noise; the site still sees the rejection.
-  ready.catch(() => {});
+  then(ready, undefined, () => {});
 
   function warn(error) {
-    if (!warned) {
-      warned = true;
-      console.warn(candorMessage(error));
+    const message = candorMessage(error);
+    if (!call(mapGet, warned, message)) {
+      call(mapSet, warned, message, true);
+      candorWarn(message);
     }
   }
-  function call(fallback, use) {
+  function use(fallback, f) {
     if (widget) {
       try {
-        return use(widget);
+        return f(widget);
       } catch (e) {
         warn(e);
       }
     }
     return fallback();
   }
-  function refresh() {
-    if (!widget) return;
-    clearTimeout(refreshTimer);
-    refreshTimer = 0;
-    let next = new Map();
+  function memo(m) {
+    const next = new MapCtor();
     try {
-      const snapshot = JSON.parse(widget.snapshot());
-      for (const id of snapshot.allowed) next.set(id, true);
-      const wait = snapshot.refreshIn;
+      const ids = m && m.allowed;
+      for (let i = 0; ids && i < ids.length; i += 1) call(mapSet, next, ids[i], true);
+      call(clearTimeoutFn, win, refreshTimer);
+      refreshTimer = 0;
+      const wait = m && m.refreshIn;
       // setTimeout fires at once past 2^31-1 ms; at least a frame apart.
-      if (typeof wait === "number") refreshTimer = setTimeout(refresh, Math.min(Math.max(wait, 16), 2147483647));
+      if (typeof wait === "number") refreshTimer = call(setTimeoutFn, win, refresh, Math.min(Math.max(wait, 16), 2147483647));
     } catch (e) {
-      next = new Map();
       warn(e);
     }
     allowed = next;
   }
-  function onVisible() {
-    if (document.visibilityState !== "hidden") refresh();
-  }
-  function emit(json) {
-    refresh();
-    let preferences;
-    try {
-      preferences = JSON.parse(json);
-    } catch (e) {
-      return;
+  function refresh() {
+    if (widget) {
+      try {
+        memo(widget.snapshot());
+      } catch (e) {
+        allowed = new MapCtor();
+        warn(e);
+      }
     }
-    for (const cb of subscribers.slice()) {
+  }
+  function emit(preferences) {
+    for (const cb of call(arraySlice, subscribers)) {
       try {
         cb(preferences);
       } catch (e) {
         warn(e);
       }
     }
+    call(dispatch, win, new CustomEventCtor("candor:change", { detail: preferences }));
+  }
+
+  const candor = freeze({
+    ready,
+    allows: (purpose) => typeof purpose === "string" && call(mapGet, allowed, purpose) === true,
+    decide: (request) => use(() => denied(request), (w) => w.decide(request)),
+    record: (request) => use(() => denied(request), (w) => w.record(request)),
+    recordAsync: (request) => {
+      try {
+        if (!widget || !lock) return promiseResolve(denied(request));
+        return then(lock.recordAsync(request), undefined, (e) => {
+          warn(e);
+          return denied(request);
+        });
+      } catch (e) {
+        warn(e);
+        return promiseResolve(denied(request));
+      }
+    },
+    explain: (request) => use(() => CANDOR_NOT_READY, (w) => w.explain(request)),
+    acceptAll: () => use(() => undefined, (w) => void w.acceptAll()),
+    rejectAll: () => use(() => undefined, (w) => void w.rejectAll()),
+    set: (purpose, granted) => use(() => false, (w) => w.set(purpose, granted) === true),
+    show: () => use(() => undefined, (w) => void w.show()),
+    hide: () => use(() => undefined, (w) => void w.hide()),
+    preferences: () => use(() => null, (w) => w.preferences()),
+    receipt: () => use(() => null, (w) => w.receipt()),
+    reset: () => use(() => undefined, (w) => void w.reset()),
+    on(type, cb) {
+      if (type !== "change" || typeof cb !== "function") return () => {};
+      call(arrayPush, subscribers, cb);
+      return () => {
+        const i = call(arrayIndexOf, subscribers, cb);
+        if (i >= 0) call(arraySplice, subscribers, i, 1);
+      };
+    },
+    ask: (purpose, options) => {
+      const detail = Boolean(options && typeof options === "object" && options.detail === true);
+      const fallback = detail ? { allowed: false, answer: "unavailable" } : false;
+      try {
+        if (!widget) return promiseResolve(fallback);
+        return then(widget.ask(purpose, options), undefined, () => fallback);
+      } catch (e) {
+        warn(e);
+        return promiseResolve(fallback);
+      }
+    },
+    why: (request) => use(() => undefined, (w) => void w.why(request)),
+  });
+
+  function onVisible() {
     try {
-      window.dispatchEvent(new CustomEvent("candor:change", { detail: preferences }));
+      if (call(visibilityGet, doc) !== "hidden") refresh();
     } catch (e) {
-      warn(e);
+      /* keep the memo */
     }
   }
 
-  const candor = Object.freeze({
-    ready,
-    allows: (purpose) => typeof purpose === "string" && allowed.get(purpose) === true,
-    decide: (request) => call(() => candorDenied(request), (w) => JSON.parse(w.decide(request))),
-    record: (request) => call(() => candorDenied(request), (w) => JSON.parse(w.record(request))),
-    explain: (request) => call(() => CANDOR_NOT_READY, (w) => w.explain(request)),
-    acceptAll: () => call(() => undefined, (w) => void w.acceptAll()),
-    rejectAll: () => call(() => undefined, (w) => void w.rejectAll()),
-    set: (purpose, granted) => call(() => false, (w) => w.set(purpose, granted) === true),
-    show: () => call(() => undefined, (w) => void w.show()),
-    hide: () => call(() => undefined, (w) => void w.hide()),
-    preferences: () => call(() => null, (w) => JSON.parse(w.preferences())),
-    receipt: () => call(() => null, (w) => JSON.parse(w.receipt())),
-    reset: () => call(() => undefined, (w) => void w.reset()),
-    on(type, cb) {
-      if (type !== "change" || typeof cb !== "function") return () => {};
-      subscribers.push(cb);
-      return () => {
-        const i = subscribers.indexOf(cb);
-        if (i >= 0) subscribers.splice(i, 1);
-      };
-    },
-    ask: (purpose) =>
-      Promise.resolve(call(() => false, (w) => w.ask(purpose))).then(
-        (answer) => answer === true,
-        () => false,
-      ),
-    why: (request) => call(() => undefined, (w) => void w.why(request)),
-  });
-
+  /** The widget is mounted (the banner shows): answer from it. */
   function attach(w) {
     widget = w;
     refresh();
     try {
-      document.addEventListener("visibilitychange", onVisible);
-      window.addEventListener("pageshow", onVisible);
-      w.setListener(emit);
-      w.connect(candorGtag);
+      call(addListener, doc, "visibilitychange", onVisible);
+      call(addListener, win, "pageshow", onVisible);
     } catch (e) {
       warn(e);
     }
     resolveReady(candor);
     try {
-      window.dispatchEvent(new CustomEvent("candor:ready", { detail: candor }));
+      call(dispatch, win, new CustomEventCtor("candor:ready", { detail: candor }));
     } catch (e) {
       warn(e);
     }
   }
+
+  /** The banner is on screen: start the page integrations. */
+  function start() {
+    if (!widget) return;
+    try {
+      lock = ledgerLock(widget, warn);
+      widget.attach({
+        commit: memo,
+        emit,
+        gtag: candorGtag,
+        ledger: (text) => lock.counted(text),
+      });
+    } catch (e) {
+      warn(e);
+    }
+    if (!lock.available) {
+      warn("Candor: this browser offers no Web Locks or IndexedDB here, so message counts cannot be kept exactly: messages on capped channels are not sent.");
+    }
+  }
+
   function fail(error) {
-    const err = error instanceof Error && candorMessage(error) === error.message ? error : new Error(candorMessage(error));
-    console.warn(err.message);
+    let err;
+    try {
+      err = error instanceof ErrorCtor && candorMessage(error) === error.message ? error : new ErrorCtor(candorMessage(error));
+    } catch (e) {
+      err = new ErrorCtor("Candor: could not start");
+    }
+    candorWarn(err.message);
     rejectReady(err);
     return err;
   }
-  return { candor, attach, fail };
-}
-
-// Resolves once <body> exists (an async script may run before it).
-export function candorBody() {
-  return new Promise((resolve) => {
-    if (document.body) resolve();
-    else document.addEventListener("DOMContentLoaded", () => resolve(), { once: true });
-  });
-}
-
-// The built-in languages the wasm does not carry (English is in it): their
-// texts are the files i18n/<lang>.txt beside the wasm. Only a hint to fetch
-// the page's language early; the widget says what it needs (textsNeeded).
-const CANDOR_TEXT_FILES = ["fr", "de", "es"];
-
-// A text-file loader, lang → promise of the file's text, each file fetched
-// once; `url(lang)` locates it. The page's own language (<html lang>) is
-// requested at once, side by side with the wasm, not after it.
-export function candorTexts(url) {
-  const files = new Map();
-  function load(lang) {
-    if (!files.has(lang)) {
-      let file;
-      try {
-        file = fetch(url(lang), { credentials: "same-origin" }).then((response) => {
-          if (!response.ok) throw new Error("HTTP " + response.status);
-          return response.text();
-        });
-      } catch (e) {
-        file = Promise.reject(e);
-      }
-      file.catch(() => {});
-      files.set(lang, file);
-    }
-    return files.get(lang);
-  }
-  const page = (document.documentElement.getAttribute("lang") || "").split(/[-_]/)[0].toLowerCase();
-  if (CANDOR_TEXT_FILES.indexOf(page) >= 0) load(page);
-  return load;
-}
-
-// Validate the config text, load the texts it needs (`texts`, from
-// candorTexts), mount the widget and attach it. Throws a `Candor: ...` Error
-// with the validation message on a bad config. A language file that cannot
-// be loaded gives way to the config's default language, with a warning.
-export async function candorLaunch(controls, Widget, configText, texts) {
-  let widget;
-  try {
-    widget = new Widget(configText);
-  } catch (e) {
-    throw new Error("Candor: invalid config: " + (e && e.message ? e.message : String(e)));
-  }
-  const needed = widget.textsNeeded();
-  const loading = (needed ? needed.split(" ") : []).map((lang) =>
-    texts(lang)
-      .then((file) => widget.addTexts(lang, file))
-      .catch((e) => {
-        console.warn("Candor: could not load the " + lang + " texts (i18n/" + lang + ".txt), showing the default language instead: " + (e && e.message ? e.message : String(e)));
-      }),
-  );
-  await Promise.all(loading.concat(candorBody()));
-  widget.mount();
-  controls.attach(widget);
-  return controls.candor;
+  return { candor, attach, start, fail };
 }
