@@ -1,11 +1,17 @@
 //! `cargo xtask build`: the widget's two outputs.
 //!
-//! - `dist/candor/`: the script-tag build (`candor.js`, the wasm-bindgen glue
-//!   `candor_web.js`, `candor_web_bg.wasm`, and `i18n/<lang>.txt`, the
-//!   French, German and Spanish texts the wasm does not carry), what a site
-//!   copies next to its pages.
-//! - `dist/npm/`: the npm package `candor` (ESM + `.d.ts`, the same wasm and
-//!   `i18n/`).
+//! - `dist/candor/`: the script-tag build, what a site copies next to its
+//!   pages: `candor.js` (the loader, the facade and the wasm-bindgen glue
+//!   in one classic script), `candor_web_bg.wasm`, `i18n/<lang>.txt` (the
+//!   French, German and Spanish texts the wasm does not carry), the types.
+//! - `dist/npm/`: the npm package `candor`: `index.js` (ESM: the same
+//!   pieces, with assets located by `new URL("./…", import.meta.url)`), the
+//!   wasm, `i18n/<lang>.js` (one module per language, loaded with
+//!   `import()`), the types.
+//!
+//! `candor.js` and `index.js` carry the SRI hashes (sha384) of the wasm and
+//! of each language file, computed here after the last change to them, and
+//! fetch them with `integrity`.
 //!
 //! Then the sizes a site downloads for the script tag, raw, gzip and brotli,
 //! printed and written to `dist/sizes.json`, checked against the budget. A
@@ -34,9 +40,14 @@ pub const GZIP_BUDGET_BYTES: u64 = 72_000;
 
 /// The JS sources the web crate keeps next to its Rust code.
 pub const JS_DIR: &str = "crates/candor-web/js";
-/// Files copied into the npm package from [`JS_DIR`].
-const NPM_FILES: [&str; 4] = ["package.json", "index.js", "facade.js", "index.d.ts"];
+/// The JS sources bundled into `candor.js` and `index.js` (`dom.js` comes
+/// in through the glue, as a wasm-bindgen snippet).
+const JS_SOURCES: [&str; 4] = ["script.js", "index.js", "facade.js", "boot.js"];
+/// Files copied into both outputs from [`JS_DIR`].
+const TYPES: [&str; 2] = ["index.d.ts", "candor.d.ts"];
 const WASM_NAME: &str = "candor_web";
+/// The licence files, at the repository root, shipped in both outputs.
+pub const LICENSES: [&str; 2] = ["LICENSE-MIT", "LICENSE-APACHE"];
 
 /// Extra rustflags for the shipped (release) wasm only, passed through
 /// [`WASM_RUSTFLAGS_VAR`] so that debug builds (the wasm-pack browser
@@ -94,31 +105,6 @@ pub struct FileSize {
     pub brotli: u64,
 }
 
-/// Removes the `export` keyword that starts a line (after indentation), so an
-/// ES module's declarations become plain declarations in a classic script.
-/// `export default function f` becomes `function f`; a bare re-export list
-/// (`export { a, b };`) is dropped, since inside the wrapper everything is in
-/// one scope already.
-pub fn strip_exports(module: &str) -> String {
-    let mut out = String::with_capacity(module.len());
-    for line in module.split_inclusive('\n') {
-        let indent_len = line.len() - line.trim_start().len();
-        let (indent, rest) = line.split_at(indent_len);
-        if let Some(after) = rest.strip_prefix("export ") {
-            let after = after.trim_start();
-            if after.starts_with('{') {
-                continue;
-            }
-            let after = after.strip_prefix("default ").unwrap_or(after);
-            out.push_str(indent);
-            out.push_str(after);
-        } else {
-            out.push_str(line);
-        }
-    }
-    out
-}
-
 /// Drops the doc comments wasm-bindgen copies from rustdoc into the glue:
 /// every block that starts on its own line with `/**` (or is the
 /// `/* @ts-self-types=… */` header) through the line ending in `*/`. Code
@@ -142,37 +128,22 @@ pub fn strip_doc_comments(js: &str) -> String {
     out
 }
 
-/// `candor.js`: the facade (exports stripped) and the script-tag bootstrap in
-/// one strict IIFE, so nothing leaks into the page's globals except what the
-/// script installs on purpose (`window.candor`). Rejects a static `import`,
-/// which a classic script cannot contain (the glue is loaded with `import()`).
-pub fn assemble_script(facade: &str, script: &str) -> Result<String> {
-    let body = strip_exports(facade);
-    for (file, text) in [("facade.js", body.as_str()), ("script.js", script)] {
-        if let Some(line) = text.lines().find(|l| is_static_import(l)) {
-            return Err(format!(
-                "{JS_DIR}/{file} has a static import (`{}`), which a classic <script> cannot contain; \
-                 load the wasm-bindgen glue with a dynamic import() in script.js instead",
-                line.trim()
-            ));
-        }
-    }
-    let mut out = String::with_capacity(body.len() + script.len() + 64);
-    out.push_str("(function(){\"use strict\";\n");
-    out.push_str(&body);
-    out.push('\n');
-    out.push_str(script);
-    out.push_str("\n})();\n");
-    Ok(out)
+/// `sha384-<base64>`: the SRI hash of `bytes`.
+pub fn sri(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let digest = sha2::Sha384::digest(bytes);
+    ["sha384-", &base64::engine::general_purpose::STANDARD.encode(digest)].concat()
 }
 
-fn is_static_import(line: &str) -> bool {
-    let t = line.trim_start();
-    (t.starts_with("import ")
-        || t.starts_with("import{")
-        || t.starts_with("import\"")
-        || t.starts_with("import'"))
-        && !t.starts_with("import(")
+/// The `__CANDOR_SRI__` the loaders are built with:
+/// `{"wasm":"sha384-…","i18n":{"fr":"sha384-…",…}}`.
+pub fn sri_json(wasm: &str, texts: &[(String, String)]) -> String {
+    let mut i18n = serde_json::Map::new();
+    for (lang, hash) in texts {
+        i18n.insert(lang.clone(), serde_json::Value::String(hash.clone()));
+    }
+    serde_json::json!({ "wasm": wasm, "i18n": i18n }).to_string()
 }
 
 /// The renames [`MINIFY_NAMES_PASS`] prints: `{"imports": [[module, old,
@@ -181,9 +152,11 @@ fn is_static_import(line: &str) -> bool {
 /// the export renames.
 pub fn parse_renames(json: &str) -> Result<(String, Renames, Renames)> {
     let bad = |what: &str| format!("wasm-opt's rename map: {what}");
-    let doc = candor_core::json::parse(json.trim()).map_err(|e| bad(&e.message))?;
-    let strings = |v: &candor_core::json::Value| -> Vec<String> {
+    let doc: serde_json::Value =
+        serde_json::from_str(json.trim()).map_err(|e| bad(&e.to_string()))?;
+    let strings = |v: &serde_json::Value| -> Vec<String> {
         v.as_array()
+            .map(Vec::as_slice)
             .unwrap_or_default()
             .iter()
             .filter_map(|s| s.as_str().map(str::to_owned))
@@ -194,6 +167,7 @@ pub fn parse_renames(json: &str) -> Result<(String, Renames, Renames)> {
     for entry in doc
         .get("imports")
         .and_then(|v| v.as_array())
+        .map(Vec::as_slice)
         .unwrap_or_default()
     {
         let [m, old, new]: [String; 3] = strings(entry)
@@ -208,6 +182,7 @@ pub fn parse_renames(json: &str) -> Result<(String, Renames, Renames)> {
     for entry in doc
         .get("exports")
         .and_then(|v| v.as_array())
+        .map(Vec::as_slice)
         .unwrap_or_default()
     {
         let [old, new]: [String; 2] = strings(entry)
@@ -377,15 +352,15 @@ fn js_dir(root: &Path) -> PathBuf {
 /// Builds both outputs and returns the script-tag sizes.
 pub fn build(root: &Path) -> Result<Vec<FileSize>> {
     let js = js_dir(root);
-    let missing: Vec<&str> = ["script.js"]
+    let missing: Vec<&str> = JS_SOURCES
         .into_iter()
-        .chain(NPM_FILES)
+        .chain(TYPES)
+        .chain(["dom.js", "package.json"])
         .filter(|f| !js.join(f).is_file())
         .collect();
     if !missing.is_empty() {
         return Err(format!(
-            "the widget's JS wrapper is not complete: {} missing in {} \
-             (the web crate provides facade.js, script.js, index.js, index.d.ts and package.json)",
+            "the widget's JS is not complete: {} missing in {}",
             missing.join(", "),
             rel(root, &js)
         ));
@@ -432,13 +407,13 @@ pub fn build(root: &Path) -> Result<Vec<FileSize>> {
     let wasm = target.join(format!("wasm32-unknown-unknown/release/{WASM_NAME}.wasm"));
 
     println!("    generating the JS glue (wasm-bindgen --target web)");
-    let bindgen_out = target.join("candor-bindgen");
-    if bindgen_out.exists() {
-        fs::remove_dir_all(&bindgen_out).context(format!("clearing {}", bindgen_out.display()))?;
+    let stage = target.join("candor-stage");
+    if stage.exists() {
+        fs::remove_dir_all(&stage).context(format!("clearing {}", stage.display()))?;
     }
     run(Command::new("wasm-bindgen")
         .args(["--target", "web", "--out-name", WASM_NAME, "--out-dir"])
-        .arg(&bindgen_out)
+        .arg(&stage)
         .arg(&wasm))?;
 
     let candor_dir = root.join("dist/candor");
@@ -447,19 +422,19 @@ pub fn build(root: &Path) -> Result<Vec<FileSize>> {
         if dir.exists() {
             fs::remove_dir_all(dir).context(format!("clearing {}", dir.display()))?;
         }
-        fs::create_dir_all(dir).context(format!("creating {}", dir.display()))?;
+        fs::create_dir_all(dir.join("i18n")).context(format!("creating {}", dir.display()))?;
     }
 
     println!("    shrinking the wasm (wasm-opt -Oz)");
     let wasm_file = format!("{WASM_NAME}_bg.wasm");
     let glue_file = format!("{WASM_NAME}.js");
+    let shipped = candor_dir.join(&wasm_file);
     run(Command::new(&wasm_opt)
         .args(WASM_OPT_FLAGS)
-        .arg(bindgen_out.join(&wasm_file))
+        .arg(stage.join(&wasm_file))
         .arg("-o")
-        .arg(candor_dir.join(&wasm_file)))?;
+        .arg(&shipped))?;
     println!("    shortening the wasm's import and export names (wasm-opt {MINIFY_NAMES_PASS})");
-    let shipped = candor_dir.join(&wasm_file);
     let map = capture(
         Command::new(&wasm_opt)
             .args(WASM_OPT_FLAGS.iter().filter(|f| f.starts_with("--enable-")))
@@ -469,37 +444,14 @@ pub fn build(root: &Path) -> Result<Vec<FileSize>> {
             .arg(&shipped),
     )?;
     let (module, imports, exports) = parse_renames(&String::from_utf8_lossy(&map))?;
-    let glue = read(&bindgen_out.join(&glue_file))?;
+    let glue = read(&stage.join(&glue_file))?;
     let glue = rename_glue(&glue, &module, &imports, &exports)?;
-    fs::write(candor_dir.join(&glue_file), strip_doc_comments(&glue))
-        .context("writing the JS glue")?;
-    println!("    minifying the JS glue (esbuild --minify)");
-    minify(&esbuild, &candor_dir.join(&glue_file), true)?;
+    fs::write(stage.join(&glue_file), strip_doc_comments(&glue)).context("writing the JS glue")?;
+    copy(&shipped, &npm_dir.join(&wasm_file))?;
 
-    println!("    assembling dist/candor/candor.js (facade.js + script.js in one IIFE)");
-    let facade = read(&js.join("facade.js"))?;
-    let script = read(&js.join("script.js"))?;
-    let candor_js = candor_dir.join("candor.js");
-    fs::write(&candor_js, assemble_script(&facade, &script)?).context("writing candor.js")?;
-    minify(&esbuild, &candor_js, false)?;
-    run(Command::new("node").arg("--check").arg(&candor_js))
-        .map_err(|e| format!("candor.js is not valid JavaScript: {e}"))?;
-    for css in list(&js, "css")? {
-        copy(&js.join(&css), &candor_dir.join(&css))?;
-    }
-
-    println!("    assembling dist/npm/ (the npm package `candor`)");
-    for f in NPM_FILES.iter().chain(["README.md"].iter()) {
-        let src = js.join(f);
-        if src.is_file() {
-            copy(&src, &npm_dir.join(f))?;
-        }
-    }
-    copy(&candor_dir.join(&glue_file), &npm_dir.join(&glue_file))?;
-    copy(&candor_dir.join(&wasm_file), &npm_dir.join(&wasm_file))?;
-
-    println!("    writing the French, German and Spanish texts (i18n/<lang>.txt)");
+    println!("    writing the French, German and Spanish texts (i18n/<lang>.txt, i18n/<lang>.js)");
     let mut languages = Vec::new();
+    let mut hashes = Vec::new();
     for lang in candor_core::i18n::BUILT_IN_LANGUAGES {
         if lang == "en" {
             continue; // compiled into the wasm
@@ -507,15 +459,62 @@ pub fn build(root: &Path) -> Result<Vec<FileSize>> {
         let table = candor_core::i18n::table_file(lang)
             .ok_or_else(|| format!("candor-core has no compiled {lang} table for xtask"))?;
         let name = format!("i18n/{lang}.txt");
-        for dir in [&candor_dir, &npm_dir] {
-            fs::create_dir_all(dir.join("i18n")).context("creating i18n/")?;
-            fs::write(dir.join(&name), &table).context(format!("writing {name}"))?;
-        }
+        fs::write(candor_dir.join(&name), &table).context(format!("writing {name}"))?;
+        let module = format!(
+            "// Candor's {lang} texts (generated by `cargo xtask build`).\nexport default {};\n",
+            serde_json::Value::String(table.clone())
+        );
+        fs::write(npm_dir.join(format!("i18n/{lang}.js")), module)
+            .context(format!("writing i18n/{lang}.js"))?;
+        hashes.push((lang.to_string(), sri(table.as_bytes())));
         languages.push(measure(&candor_dir.join(&name), &name)?);
     }
+    let sri_define = sri_json(&sri(&fs::read(&shipped).context("reading the wasm")?), &hashes);
 
-    let mut downloads = vec!["candor.js".to_string(), glue_file, wasm_file];
-    downloads.extend(list(&candor_dir, "css")?);
+    println!("    bundling dist/candor/candor.js (loader, facade and glue in one classic script)");
+    for f in JS_SOURCES {
+        copy(&js.join(f), &stage.join(f))?;
+    }
+    // The glue imports its snippets from snippets/<crate>-<hash>/js/dom.js:
+    // they are in the stage already; bundling follows the imports.
+    let candor_js = candor_dir.join("candor.js");
+    bundle(
+        &esbuild,
+        &stage.join("script.js"),
+        &candor_js,
+        "iife",
+        &sri_define,
+        true,
+    )?;
+    run(Command::new("node").arg("--check").arg(&candor_js))
+        .map_err(|e| format!("candor.js is not valid JavaScript: {e}"))?;
+
+    println!("    bundling dist/npm/index.js (the npm package `candor`)");
+    bundle(
+        &esbuild,
+        &stage.join("index.js"),
+        &npm_dir.join("index.js"),
+        "esm",
+        &sri_define,
+        false,
+    )?;
+    for f in TYPES {
+        copy(&js.join(f), &candor_dir.join(f))?;
+        copy(&js.join(f), &npm_dir.join(f))?;
+    }
+    copy(&js.join("package.json"), &npm_dir.join("package.json"))?;
+    if js.join("README.md").is_file() {
+        copy(&js.join("README.md"), &npm_dir.join("README.md"))?;
+    }
+    for f in LICENSES {
+        let src = root.join(f);
+        if src.is_file() {
+            copy(&src, &candor_dir.join(f))?;
+            copy(&src, &npm_dir.join(f))?;
+        }
+    }
+
+    let downloads = vec!["candor.js".to_string(), wasm_file];
     let mut sizes = downloads
         .iter()
         .map(|name| measure(&candor_dir.join(name), name))
@@ -547,16 +546,30 @@ pub fn build(root: &Path) -> Result<Vec<FileSize>> {
     Ok(sizes)
 }
 
-/// Minify a JS file in place with esbuild (whitespace, identifiers,
-/// syntax; no transpiling): `module` for an ES module, else a classic script.
-fn minify(esbuild: &Path, file: &Path, module: bool) -> Result<()> {
+/// Bundle `entry` (and what it imports) into `out` with esbuild: `iife`
+/// for a classic script (minified), `esm` for the npm module (readable,
+/// the language modules left as separate `import()`s).
+fn bundle(
+    esbuild: &Path,
+    entry: &Path,
+    out: &Path,
+    format: &str,
+    sri: &str,
+    minify: bool,
+) -> Result<()> {
     let mut cmd = Command::new(esbuild);
-    cmd.arg(file)
-        .args(["--minify", "--legal-comments=none", "--log-level=warning"])
-        .arg(format!("--outfile={}", file.display()))
-        .arg("--allow-overwrite");
-    if module {
-        cmd.arg("--format=esm");
+    cmd.arg(entry)
+        .args(["--bundle", "--legal-comments=none", "--log-level=warning"])
+        .arg(format!("--format={format}"))
+        .arg("--target=es2020")
+        .arg(format!("--define:__CANDOR_SRI__={sri}"))
+        // The glue's default wasm URL uses import.meta, which a classic
+        // script has not; the loaders always pass the wasm explicitly.
+        .arg("--log-override:empty-import-meta=silent")
+        .arg("--external:./i18n/*")
+        .arg(format!("--outfile={}", out.display()));
+    if minify {
+        cmd.arg("--minify");
     }
     run(&mut cmd)
 }
@@ -587,48 +600,19 @@ fn copy(from: &Path, to: &Path) -> Result<()> {
     ))
 }
 
-/// File names in `dir` with the given extension, sorted.
-fn list(dir: &Path, ext: &str) -> Result<Vec<String>> {
-    let mut names = Vec::new();
-    for entry in fs::read_dir(dir).context(format!("listing {}", dir.display()))? {
-        let path = entry.context("listing")?.path();
-        if path.is_file() && path.extension().is_some_and(|e| e == ext) {
-            if let Some(name) = path.file_name() {
-                names.push(name.to_string_lossy().into_owned());
-            }
-        }
-    }
-    names.sort();
-    Ok(names)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn strips_line_leading_exports_only() {
-        let src = "export function start(c) {\n  return c; // export me\n}\n  export const A = 1;\nconst s = \"export x\";\nexport class B {}\n";
+    fn sri_is_sha384_in_base64() {
+        // The SRI example of the W3C spec: "alert('Hello, world.');".
         assert_eq!(
-            strip_exports(src),
-            "function start(c) {\n  return c; // export me\n}\n  const A = 1;\nconst s = \"export x\";\nclass B {}\n"
+            sri(b"alert('Hello, world.');"),
+            "sha384-H8BRh8j48O9oYatfu5AZzq6A9RINhZO5H16dQZngK7T62em8MUt1FLm52t+eX6xO"
         );
-    }
-
-    #[test]
-    fn strips_default_and_drops_export_lists() {
-        let src =
-            "export default function f() {}\nexport { f as g };\nexport async function h() {}\n";
-        assert_eq!(
-            strip_exports(src),
-            "function f() {}\nasync function h() {}\n"
-        );
-    }
-
-    #[test]
-    fn keeps_identifiers_that_merely_start_with_export() {
-        let src = "exports.x = 1;\nexported();\n";
-        assert_eq!(strip_exports(src), src);
+        let json = sri_json("sha384-a", &[("fr".into(), "sha384-b".into())]);
+        assert_eq!(json, r#"{"i18n":{"fr":"sha384-b"},"wasm":"sha384-a"}"#);
     }
 
     #[test]
@@ -638,31 +622,6 @@ mod tests {
             strip_doc_comments(glue),
             "\nexport class W {\n    f() { return \"/** not a comment */\"; }\n    g() {}\n}\n"
         );
-    }
-
-    #[test]
-    fn assembles_the_iife_exactly() {
-        let out = assemble_script("export function start() {}\n", "start();\n").unwrap();
-        assert_eq!(
-            out,
-            "(function(){\"use strict\";\nfunction start() {}\n\nstart();\n\n})();\n"
-        );
-    }
-
-    #[test]
-    fn rejects_a_static_import_but_allows_dynamic_import() {
-        let err = assemble_script("import init from \"./candor_web.js\";\n", "").unwrap_err();
-        assert!(
-            err.contains("facade.js") && err.contains("static import"),
-            "{err}"
-        );
-        let err = assemble_script("", "  import { x } from './y.js';").unwrap_err();
-        assert!(err.contains("script.js"), "{err}");
-        assert!(assemble_script(
-            "",
-            "const glue = await import(url);\nimport(url).then(f);\n"
-        )
-        .is_ok());
     }
 
     /// The shape of wasm-bindgen 0.2.130's `--target web` glue, cut down.
