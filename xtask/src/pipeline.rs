@@ -97,7 +97,7 @@ const STEPS: &[Step] = &[
     Step { id: Id::Budget, group: Group::Build, browser: false, name: "size budget",
         what: "the script tag's total download, gzip, within GZIP_BUDGET_BYTES" },
     Step { id: Id::E2e, group: Group::E2e, browser: true, name: "end-to-end tests",
-        what: "serve the demo shop and run tests/e2e/*.test.mjs (node --test, playwright-core, Chromium)" },
+        what: "serve the demo shop and run tests/e2e/*.test.mjs and the hostile catalogue tests/e2e/hostile/*.test.mjs (node --test, playwright-core, Chromium)" },
     Step { id: Id::NpmAudit, group: Group::Supply, browser: false, name: "npm audit",
         what: "known vulnerabilities (high and above) in the e2e tests' npm packages" },
     Step { id: Id::RustAdvisories, group: Group::Supply, browser: false, name: "rust advisories",
@@ -390,8 +390,16 @@ pub fn e2e_test_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
+/// The end-to-end suites: `tests/e2e/*.test.mjs`, then the hostile
+/// catalogue `tests/e2e/hostile/*.test.mjs` (one file per class).
+pub fn e2e_suites(dir: &Path) -> Vec<PathBuf> {
+    let mut files = e2e_test_files(dir);
+    files.extend(e2e_test_files(&dir.join("hostile")));
+    files
+}
+
 fn e2e(root: &Path) -> Result<Outcome> {
-    let files = e2e_test_files(&root.join("tests/e2e"));
+    let files = e2e_suites(&root.join("tests/e2e"));
     if files.is_empty() {
         return Ok(Outcome::Skipped("no tests/e2e/*.test.mjs yet".into()));
     }
@@ -663,6 +671,24 @@ mod tests {
             .collect();
         assert_eq!(names, ["a.test.mjs", "b.test.mjs", "c.test.js"]);
         assert!(e2e_test_files(&dir.join("missing")).is_empty());
+        // The hostile catalogue's folder: its test files, not its helpers.
+        fs::create_dir_all(dir.join("hostile")).unwrap();
+        for f in ["urls.test.mjs", "lib.mjs"] {
+            fs::write(dir.join("hostile").join(f), "").unwrap();
+        }
+        let suites: Vec<String> = e2e_suites(&dir)
+            .iter()
+            .map(|p| p.strip_prefix(&dir).unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            suites,
+            [
+                "a.test.mjs",
+                "b.test.mjs",
+                "c.test.js",
+                "hostile/urls.test.mjs"
+            ]
+        );
         let _ = fs::remove_dir_all(&dir);
     }
 }
