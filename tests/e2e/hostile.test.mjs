@@ -423,7 +423,6 @@ describe("loading failures", () => {
   const FAILURES = [
     ["the wasm file missing (404)", "**/candor_web_bg.wasm", { status: 404, body: "not found" }],
     ["the wasm file failing to compile (garbage bytes)", "**/candor_web_bg.wasm", { status: 200, contentType: "application/wasm", body: Buffer.from("\0asm garbage, not a module") }],
-    ["the wasm glue missing (404)", "**/candor_web.js", { status: 404, body: "not found" }],
     ["the config missing (404)", "**/candor.json", { status: 404, body: "not found" }],
   ];
   for (const [name, pattern, response] of FAILURES) {
@@ -438,7 +437,7 @@ describe("loading failures", () => {
       const ready = await settle(page);
       assert.ok(ready.error, "ready rejected");
       assert.match(ready.error, /^Candor: /);
-      assert.match(ready.error, /could not (load|fetch)/);
+      assert.match(ready.error, /could not (load|fetch|start)/);
       const api = await page.evaluate(() => ({
         methods: ["allows", "decide", "record", "explain", "acceptAll", "rejectAll", "set", "show", "hide", "preferences", "receipt", "reset", "on", "ask", "why"].filter(
           (m) => typeof window.candor[m] !== "function",

@@ -95,6 +95,8 @@ for (const path of ["/fixtures/consent-mode.html", "/fixtures/consent-inline.htm
   test(`Consent Mode v2: exact dataLayer entries after default, accept, reject and withdraw (${path})`, async () => {
     const { page } = await b.open();
     await visit(page, path);
+    // The page-load update follows once the banner is on screen.
+    await page.waitForFunction(() => window.dataLayer.length >= 2);
     let entries = await dataLayer(page);
     assert.ok(entries.every((e) => e.args), "every entry is an arguments object, as gtag pushes");
     assert.deepEqual(entries.map((e) => e.value), [DEFAULT, update(states(D, D, D, D))]);
@@ -119,6 +121,7 @@ for (const path of ["/fixtures/consent-mode.html", "/fixtures/consent-inline.htm
     // Every page load: the default, then the stored state as an update.
     await page.evaluate(() => window.candor.set("analytics", true));
     await visit(page, path);
+    await page.waitForFunction(() => window.dataLayer.length >= 2);
     assert.deepEqual((await dataLayer(page)).map((e) => e.value), [DEFAULT, update(states(D, D, G, D))]);
   });
 }
@@ -136,6 +139,8 @@ test("Consent Mode: the default is queued before the wasm loads", async () => {
   assert.deepEqual((await dataLayer(page)).map((e) => e.value), [DEFAULT]);
   release();
   await candorReady(page);
+  // The update follows in the frame after the banner.
+  await page.waitForFunction(() => window.dataLayer.length === 2);
   assert.equal((await dataLayer(page)).length, 2);
 });
 
@@ -347,7 +352,7 @@ test("ask(): a small non-blocking prompt, resolves true on Yes and false on No, 
 
 // ------------------------------------------------------------------- why
 
-test("why(): explanation, choice and date, data used; switch-off refuses the purpose; Esc closes, focus returns", async () => {
+test("why(): explanation with the choice and its date, data used, messages; switch-off refuses the purpose; Esc closes, focus returns", async () => {
   const { page } = await b.open();
   await visit(page, "/fixtures/gated.html");
   await action(page, "accept-all").click();
@@ -369,10 +374,14 @@ test("why(): explanation, choice and date, data used; switch-off refuses the pur
   assert.equal(await why.getAttribute("aria-modal"), "true");
   const labelId = await why.getAttribute("aria-labelledby");
   assert.equal(await page.locator(`#candor #${labelId}`).textContent(), "Why this?");
-  assert.equal(await why.locator("#candor-why-text").textContent(), before.explanation);
-  const today = new Date().toISOString().slice(0, 10);
-  assert.equal(await why.locator(".choice").textContent(), `Your choice: On, since ${today}.`);
-  assert.equal(await why.locator(".data").textContent(), "Data it uses: Items in your cart");
+  // The sentence names the choice and its date (in the shopper's locale);
+  // the data used is its own line, not said twice.
+  const today = await page.evaluate(() => new Intl.DateTimeFormat("en", { dateStyle: "long" }).format(Date.now()));
+  const sentence = await why.locator("#candor-why-text").textContent();
+  assert.equal(sentence, `Allowed: you accepted all purposes, "Offers during this visit" included, on ${today}.`);
+  assert.equal(before.explanation, `${sentence} It uses: Items in your cart.`, "decide() keeps the data in its sentence");
+  const lines = await why.locator(".meta").allTextContents();
+  assert.deepEqual(lines, ["Data it uses: Items in your cart"]);
   assert.ok((await focused(page)).inCandor, "focus moved into the panel");
 
   await why.locator('[data-action="switch-off"]').click();
@@ -383,7 +392,7 @@ test("why(): explanation, choice and date, data used; switch-off refuses the pur
   assert.equal(prefs.purposes.offers.method, "preferences");
   // The panel now says so, without the button.
   assert.equal(await why.locator("#candor-why-text").textContent(), after.explanation);
-  assert.equal(await why.locator(".choice").textContent(), `Your choice: Off, since ${today}.`);
+  assert.equal(after.explanation, `Not allowed: you turned off "Offers during this visit" on ${today}.`);
   assert.equal(await why.locator('[data-action="switch-off"]').count(), 0);
 
   await page.keyboard.press("Escape");
@@ -397,7 +406,7 @@ test("why(): no choice yet, no switch-off button; unknown purposes explained too
   await page.evaluate(() => window.candor.why({ purpose: "media" }));
   const why = page.locator('#candor [role="dialog"].why');
   await why.waitFor({ state: "visible" });
-  assert.equal(await why.locator(".choice").textContent(), "Your choice: not made yet.");
+  assert.equal(await why.locator("#candor-why-text").textContent(), 'Not allowed: you have not chosen yet whether to allow "Videos and maps".');
   assert.equal(await why.locator('[data-action="switch-off"]').count(), 0);
   await page.evaluate(() => window.candor.why("nope"));
   assert.match(await why.locator("#candor-why-text").textContent(), /"nope" is not one of this site's purposes/);
@@ -419,7 +428,8 @@ test("French page: French texts, French explanations, left to right", async () =
   assert.equal(await action(page, "reject-all").textContent(), "Tout refuser");
   await action(page, "accept-all").click();
   const d = await decide(page, { purpose: "offers", signals: ["cart"] });
-  assert.match(d.explanation, /^Autorisé : vous avez accepté toutes les finalités, dont « Offres pendant cette visite », le \d{4}-\d{2}-\d{2}\. Données utilisées : Articles de votre panier\.$/);
+  // Dates in the shopper's language and locale: "le 30 novembre 2026".
+  assert.match(d.explanation, /^Autorisé : vous avez accepté toutes les finalités, dont « Offres pendant cette visite », le \d{1,2} \p{L}+ \d{4}\. Données utilisées : Articles de votre panier\.$/u);
   await action(page, "open").click();
   assert.equal(await panel(page).locator("h2").first().textContent(), "Choix de confidentialité");
   assert.equal(await action(page, "download-receipt").textContent(), "Télécharger une copie de mes choix");
@@ -442,9 +452,11 @@ test("language files: a French page fetches i18n/fr.txt once, an English page no
 });
 
 test("a language file that cannot be loaded: the default language (English) throughout, one warning naming the file", async () => {
+  // A 404 or an altered file fails its SRI check: "missing, altered or
+  // blocked"; the file's hash is checked before its lines are.
   const cases = [
-    [{ status: 404, body: "not found" }, "HTTP 404"],
-    [{ status: 200, contentType: "text/plain", body: "bannerTitle=Vos choix\n" }, "i18n/fr.txt: expected the line of bannerText"],
+    [{ status: 404, body: "not found" }, "missing, altered or blocked"],
+    [{ status: 200, contentType: "text/plain", body: "bannerTitle=Vos choix\n" }, "missing, altered or blocked"],
   ];
   for (const [response, reason] of cases) {
     const { page } = await b.open({ locale: "fr-FR" });
@@ -455,7 +467,9 @@ test("a language file that cannot be loaded: the default language (English) thro
     await banner(page).waitFor({ state: "visible" });
     assert.equal(await action(page, "accept-all").textContent(), "Accept all", reason);
     assert.equal(await banner(page).getAttribute("lang"), "en", "the texts' language, not the page's");
-    assert.deepEqual(warnings, [`Candor: could not load the fr texts (i18n/fr.txt), showing the default language instead: ${reason}`]);
+    assert.equal(warnings.length, 1, warnings.join("\n"));
+    assert.match(warnings[0], /^Candor: could not load the fr texts \(i18n\/fr\.txt\) from http:\S+\/candor\/i18n\/fr\.txt: /);
+    assert.ok(warnings[0].includes(reason) && warnings[0].endsWith("(showing the default language instead)"), warnings[0]);
     await action(page, "accept-all").click();
     const d = await decide(page, { purpose: "offers", signals: ["cart"] });
     assert.equal(d.allowed, true);
@@ -489,7 +503,9 @@ test("Arabic page: site translations, right-to-left layout; Hebrew without trans
   assert.ok(acc.x > rej.x, "accept-all sits right of reject-all");
   await action(page, "accept-all").click();
   await page.evaluate(() => window.candor.set("media", true));
-  assert.match((await decide(page, { purpose: "media" })).explanation, /^مسموح: لقد فعّلت «Videos and maps» في \d{4}-\d{2}-\d{2}\.$/);
+  // The date in the page's language and locale.
+  const date = await page.evaluate(() => new Intl.DateTimeFormat("ar", { dateStyle: "long" }).format(Date.now()));
+  assert.equal((await decide(page, { purpose: "media" })).explanation, `مسموح: لقد فعّلت «Videos and maps» في ${date}.`);
   await action(page, "open").click();
   assert.equal(await page.locator("#candor .backdrop").getAttribute("dir"), "rtl");
 
@@ -525,15 +541,16 @@ test("Download a copy of my choices: the receipt as a JSON file", async () => {
   assert.deepEqual(receipt.purposes.map((p) => p.id), ["essential", "offers", "analytics", "media", "ads"]);
 });
 
-test("receiptEndpoint gets each new receipt by sendBeacon (application/json)", async () => {
+test("receiptEndpoint gets each new receipt by sendBeacon (text/plain: no CORS preflight)", async () => {
   const { context, page } = await b.open();
   // Blob bodies do not show in the DevTools protocol: record what the page
-  // hands to sendBeacon, and check the network request too.
+  // hands to sendBeacon (Candor calls the prototype's, captured when it
+  // loads), and check the network request too.
   await context.addInitScript(() => {
     window.beacons = [];
-    const send = navigator.sendBeacon.bind(navigator);
-    navigator.sendBeacon = (target, data) => {
-      const sent = send(target, data);
+    const send = Navigator.prototype.sendBeacon;
+    Navigator.prototype.sendBeacon = function (target, data) {
+      const sent = send.call(this, target, data);
       data.text().then((body) => window.beacons.push({ target, type: data.type, body, sent }));
       return sent;
     };
@@ -556,8 +573,9 @@ test("receiptEndpoint gets each new receipt by sendBeacon (application/json)", a
   assert.equal(beacons.length, 2, "one per recorded change, none for a reset");
   const consentId = JSON.parse(beacons[0].body).consentId;
   for (const beacon of beacons) {
-    assert.equal(beacon.target, "/fixtures/receipts");
-    assert.equal(beacon.type, "application/json");
+    // The endpoint as the browser resolved it against the page.
+    assert.equal(beacon.target, new URL("/fixtures/receipts", page.url()).href);
+    assert.equal(beacon.type, "text/plain;charset=utf-8");
     assert.equal(beacon.sent, true);
     assert.equal(JSON.parse(beacon.body).consentId, consentId);
   }
@@ -567,6 +585,6 @@ test("receiptEndpoint gets each new receipt by sendBeacon (application/json)", a
   assert.equal(posts.length, 2);
   for (const post of posts) {
     assert.equal(post.method, "POST");
-    assert.match(post.type, /^application\/json/);
+    assert.match(post.type, /^text\/plain/);
   }
 });

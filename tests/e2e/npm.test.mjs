@@ -33,7 +33,7 @@ test("npm: start(config) from an ES module import shows the banner and answers l
   assert.equal(await banner(page).isVisible(), false);
 });
 
-test("npm: a German page gets its texts from the package's i18n/de.txt", async () => {
+test("npm: a German page imports its texts from the package's i18n/de.js, and no other language", async () => {
   const { page } = await b.open();
   const requests = [];
   page.on("request", (r) => requests.push(new URL(r.url()).pathname));
@@ -47,5 +47,5 @@ test("npm: a German page gets its texts from the package's i18n/de.txt", async (
   await candorReady(page, "demoCandor");
   assert.equal(await action(page, "accept-all").textContent(), "Alle akzeptieren");
   assert.equal(await banner(page).getAttribute("lang"), "de");
-  assert.deepEqual(requests.filter((p) => p.includes("/i18n/")), ["/npm/i18n/de.txt"]);
+  assert.deepEqual(requests.filter((p) => p.includes("/i18n/")), ["/npm/i18n/de.js"]);
 });

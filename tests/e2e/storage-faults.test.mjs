@@ -78,7 +78,7 @@ for (const mode of ["all", "write", "full", "blocked"]) {
     });
     await page.evaluate(() => window.candor.set("analytics", false));
     const stored = JSON.parse(await page.evaluate(() => window.realStorage("local", "candor")));
-    assert.equal(stored.v, 1);
+    assert.equal(stored.v, 2);
     assert.equal(stored.p.recommendations[0], 1, "the in-memory accept-all is persisted");
     assert.equal(stored.p.ads[0], 0);
     assert.equal(stored.p.analytics[0], 0);
@@ -94,29 +94,43 @@ for (const mode of ["all", "write", "full", "blocked"]) {
   });
 }
 
-for (const mode of ["write", "full"]) {
-  test(`a failed write (${mode}) never replaces an earlier valid choice`, async () => {
-    const { context, page } = await b.open();
-    await visit(page, PAGE);
-    await action(page, "reject-all").click();
-    const before = await page.evaluate(() => localStorage.getItem("candor"));
-    assert.ok(before);
+test("a withdrawal that cannot be written (storage full) never lets the old grant come back", async () => {
+  const { context, page } = await b.open();
+  await visit(page, PAGE);
+  await action(page, "accept-all").click();
+  assert.ok(await page.evaluate(() => localStorage.getItem("candor")));
 
-    const faulty = tracked(await context.newPage());
-    const warnings = candorWarnings(faulty);
-    await fault(faulty, mode);
-    await visit(faulty, PAGE);
-    assert.equal(await faulty.evaluate(() => window.candor.allows("recommendations")), false, "the stored refusal was read");
-    await faulty.evaluate(() => window.candor.acceptAll());
-    assert.equal(await faulty.evaluate(() => window.candor.allows("recommendations")), true, "in memory for this page");
-    assert.equal(await faulty.evaluate(() => window.realStorage("local", "candor")), before, "storage unchanged");
-    assert.equal(warnings.length, 1);
+  const faulty = tracked(await context.newPage());
+  const warnings = candorWarnings(faulty);
+  await fault(faulty, "full");
+  await visit(faulty, PAGE);
+  assert.equal(await faulty.evaluate(() => window.candor.allows("recommendations")), true, "the stored grant was read");
+  await faulty.evaluate(() => window.candor.rejectAll());
+  assert.equal(await faulty.evaluate(() => window.candor.allows("recommendations")), false, "withdrawn at once");
+  // The refusal could not be written: the old record went, removing needs no quota.
+  assert.equal(await faulty.evaluate(() => window.realStorage("local", "candor")), null, "no old record left");
+  assert.equal(warnings.length, 1);
 
-    const later = tracked(await context.newPage());
-    await later.goto(url(PAGE));
-    await candorReady(later);
-    assert.equal(await later.evaluate(() => window.candor.allows("recommendations")), false, "the earlier choice stands");
-    assert.equal(await banner(later).count(), 0);
-    assert.deepEqual([...page.errors, ...faulty.errors, ...later.errors].map(String), []);
-  });
-}
+  const later = tracked(await context.newPage());
+  await later.goto(url(PAGE));
+  await candorReady(later);
+  assert.equal(await later.evaluate(() => window.candor.allows("recommendations")), false, "no grant came back");
+  await banner(later).waitFor({ state: "visible" });
+  assert.deepEqual([...page.errors, ...faulty.errors, ...later.errors].map(String), []);
+});
+
+test("a storage that refuses writes and removals: the choice holds for the page, the storage is untouched", async () => {
+  const { context, page } = await b.open();
+  await visit(page, PAGE);
+  await action(page, "reject-all").click();
+  const before = await page.evaluate(() => localStorage.getItem("candor"));
+  const faulty = tracked(await context.newPage());
+  const warnings = candorWarnings(faulty);
+  await fault(faulty, "write");
+  await visit(faulty, PAGE);
+  await faulty.evaluate(() => window.candor.acceptAll());
+  assert.equal(await faulty.evaluate(() => window.candor.allows("recommendations")), true, "in memory for this page");
+  assert.equal(await faulty.evaluate(() => window.realStorage("local", "candor")), before, "storage unchanged");
+  assert.equal(warnings.length, 1);
+  assert.deepEqual([...page.errors, ...faulty.errors].map(String), []);
+});

@@ -1,5 +1,5 @@
 // Deals page: sign-up for "email-deals", a simulated weekly send that goes
-// through `candor.record()` (so the 2-per-7-days cap shows), and two requests
+// through `candor.recordAsync()` (so the 2-per-7-days cap shows), and two requests
 // Candor refuses whatever the shop wants (age: demographic; health: sensitive).
 import { candorInstance, decide, el, grantNow, record, withCandor } from "./shop.js";
 
@@ -35,9 +35,9 @@ q("[data-unsubscribe]").addEventListener("click", () => {
 const dateFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "full", timeStyle: "short" });
 let sends = 0;
 
-q("[data-simulate-send]").addEventListener("click", () => {
+q("[data-simulate-send]").addEventListener("click", async () => {
   sends += 1;
-  const decision = record(EMAIL_DEAL);
+  const decision = await record(EMAIL_DEAL);
   const time = new Date().toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit" });
   const entry = decision.allowed
     ? el("li", { class: "log-entry log-sent", "data-outcome": "sent", "data-reason": decision.reason },

@@ -2,7 +2,7 @@
 //
 // It is an onsite message under the session-scoped "session-offers" purpose:
 // shown only when allowed, and counted against the onsite cap with
-// `candor.record()` once per page view. When not allowed, the shopper gets a
+// `candor.recordAsync()` once per page view. When not allowed, the shopper gets a
 // contextual invitation instead.
 import {
   OFFER_PERCENT, SESSION_OFFERS, SESSION_OFFER_MESSAGE, addToCart, askFor, cart, decide, el, grantNow, money, product,
@@ -76,6 +76,7 @@ export function mountOffer(slot) {
       open, confirmBox);
   }
 
+  let counting = false;
   function render() {
     const lines = cart();
     const item = offerItem(lines);
@@ -93,15 +94,22 @@ export function mountOffer(slot) {
     const decision = decide(SESSION_OFFERS);
     if (decision.allowed) {
       if (!shownItem) {
-        // One onsite message per page view, counted against the cap.
-        const delivered = record(SESSION_OFFER_MESSAGE);
-        if (!delivered.allowed) {
-          slot.hidden = false;
-          slot.replaceChildren(el("p", { class: "offer-paused", "data-offer-paused": "", "data-reason": delivered.reason },
-            delivered.explanation || "No more offers today."));
-          return;
-        }
-        shownItem = item;
+        // One onsite message per page view, counted against the cap
+        // (exactly, across tabs: the count is saved before it resolves).
+        if (counting) return;
+        counting = true;
+        record(SESSION_OFFER_MESSAGE).then((delivered) => {
+          counting = false;
+          if (!delivered.allowed) {
+            slot.hidden = false;
+            slot.replaceChildren(el("p", { class: "offer-paused", "data-offer-paused": "", "data-reason": delivered.reason },
+              delivered.explanation || "No more offers today."));
+            return;
+          }
+          shownItem = item;
+          render();
+        });
+        return;
       }
       slot.hidden = false;
       slot.replaceChildren(offerView(shownItem));

@@ -243,11 +243,14 @@ export function decide(request) {
   }
 }
 
-/** `candor.record(request)`: counts one delivered message when allowed. */
-export function record(request) {
+/**
+ * `candor.recordAsync(request)`: counts one delivered message when allowed,
+ * exactly across tabs, and resolves once the count is saved.
+ */
+export async function record(request) {
   if (!candor) return { ...NOT_READY, purpose: request.purpose };
   try {
-    return candor.record(request) || { ...NOT_READY, purpose: request.purpose };
+    return (await candor.recordAsync(request)) || { ...NOT_READY, purpose: request.purpose };
   } catch {
     return { ...NOT_READY, purpose: request.purpose };
   }

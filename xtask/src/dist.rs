@@ -514,7 +514,7 @@ pub fn build(root: &Path) -> Result<Vec<FileSize>> {
         }
     }
 
-    let downloads = vec!["candor.js".to_string(), wasm_file];
+    let downloads = ["candor.js".to_string(), wasm_file];
     let mut sizes = downloads
         .iter()
         .map(|name| measure(&candor_dir.join(name), name))

@@ -7,9 +7,10 @@
 //! range (timestamps up to year 9999, the revision a `u32`), ids and texts
 //! not too long, methods and durations from the known set, purpose ids
 //! unique, and `textsSha256` 64 lowercase hex digits. A few invariants that
-//! `to_json` always satisfies are checked too: a purpose has an `at` exactly
-//! when it has a `method`, and `method` is `"required"` exactly for the
-//! required purposes, which are granted.
+//! `to_json` always satisfies are checked too: an optional purpose has an
+//! `at` exactly when it has a `method`, and `method` is `"required"` exactly
+//! for the required purposes, which are granted (and have no `at` before
+//! any choice).
 //!
 //! The hash itself is not checked here: [`Receipt::verify`] tells whether it
 //! matches the receipt's own texts, and a server compares it with the texts
@@ -260,7 +261,9 @@ fn purpose(v: &Value, path: &str) -> Result<ReceiptPurpose> {
             duration(v, &path)?
         },
     };
-    if p.at.is_some() != p.method.is_some() {
+    // A required purpose has its method always, and no `at` before any
+    // choice was made; an optional one has both or neither.
+    if !p.required && p.at.is_some() != p.method.is_some() {
         return Err(error(
             path,
             "`at` and `method` must both be set or both be null",

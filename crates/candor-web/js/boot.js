@@ -93,7 +93,7 @@ export async function loadWasm(url, integrity) {
   try {
     response = await get(href, integrity);
   } catch (e) {
-    throw fetchError("the widget (candor_web_bg.wasm)", href, detail(e));
+    throw fetchError("the widget (candor_web_bg.wasm)", href, "missing, altered or blocked (" + detail(e) + ")");
   }
   if (!call(responseOk, response)) throw fetchError("the widget (candor_web_bg.wasm)", href, "HTTP " + call(responseStatus, response));
   if (wasmCompileStreaming) {
@@ -126,9 +126,10 @@ export function textLoader(locate) {
         try {
           response = await get(StringCtor(url), integrity);
         } catch (e) {
-          throw fetchError("the " + lang + " texts", StringCtor(url), detail(e));
+          // With `integrity`, a missing or altered file is a network error.
+          throw fetchError("the " + lang + " texts (i18n/" + lang + ".txt)", StringCtor(url), "missing, altered or blocked (" + detail(e) + ")");
         }
-        if (!call(responseOk, response)) throw fetchError("the " + lang + " texts", StringCtor(url), "HTTP " + call(responseStatus, response));
+        if (!call(responseOk, response)) throw fetchError("the " + lang + " texts (i18n/" + lang + ".txt)", StringCtor(url), "HTTP " + call(responseStatus, response));
         const text = await call(responseText, response);
         if (text.length > MAX_TEXT_BYTES) throw new Error("Candor: the " + lang + " texts are too large");
         return text;

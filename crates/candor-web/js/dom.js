@@ -443,8 +443,15 @@ export function render(root, slot, json) {
   }
   const el = build(call(jsonParse, JSON, json), false);
   call(setAttribute, el, "data-slot", slot);
+  // Focus inside the old surface stays inside the new one.
+  const active = call(rootActiveGet, root);
+  const hadFocus = Boolean(old && active && call(contains, old, active));
   if (old) call(replaceWith, old, el);
   else call(appendChild, root, el);
+  if (hadFocus) {
+    const target = call(querySelector, el, '[role="dialog"]') || el;
+    call(focusFn, target);
+  }
   return el;
 }
 

@@ -28,6 +28,8 @@ const dispatch = EventTarget.prototype.dispatchEvent;
 const addListener = EventTarget.prototype.addEventListener;
 const setTimeoutFn = setTimeout;
 const clearTimeoutFn = clearTimeout;
+const setIntervalFn = setInterval;
+const clearIntervalFn = clearInterval;
 const consoleWarn = console.warn;
 const theConsole = console;
 const visibilityGet = Object.getOwnPropertyDescriptor(Document.prototype, "visibilityState").get;
@@ -87,23 +89,30 @@ const LOCK = "candor.ledger";
 const DB = "candor";
 const STORE = "ledger";
 const GRANT_TIMEOUT_MS = 5000;
+const WANT_AGAIN_MS = 200;
 
 /**
  * Exact frequency caps across tabs. A message on a capped channel is
  * counted only by the tab that holds the Web Lock `candor.ledger`, whose
  * ledger is then the authoritative one: it reads the shared ledger from
  * IndexedDB when it takes the lock, and writes each count there before it
- * lets the lock go. The tab in front (visible and focused) takes the lock
- * and keeps it until another tab asks for it, so that its synchronous
- * `record()` can count; `recordAsync()` takes it in any tab, waiting its
- * turn. Without Web Locks or IndexedDB, nothing is exact: messages on
- * capped channels are denied (a cap that cannot be kept is not a cap).
+ * lets the lock go.
+ *
+ * - The tab in front (visible and focused) takes the lock when it is free
+ *   and keeps it, so that its synchronous `record()` can count; it lets it
+ *   go when hidden, or as soon as another tab asks for it.
+ * - `recordAsync()` takes the lock in any tab (asking the holder to let
+ *   go, then waiting its turn), counts, writes, and lets it go again.
+ *
+ * Without Web Locks or IndexedDB nothing is exact: messages on capped
+ * channels are denied (a cap that cannot be kept is not a cap).
  */
 function ledgerLock(widget, warn) {
   const available = Boolean(locksRequest && idb && BroadcastChannelCtor);
   let db = null;
   let held = null; // the function that lets the lock go
   let busy = 0;
+  let wanted = false;
   let writes = promiseResolve();
   let channel = null;
 
@@ -139,40 +148,58 @@ function ledgerLock(widget, warn) {
     });
   }
 
-  /** Take the lock (or keep it); resolves whether this tab holds it. */
-  function take() {
+  /**
+   * Request the lock: queued, or only if free (`ifAvailable`). Resolves
+   * whether this tab now holds it. `timeout` bounds the wait.
+   */
+  function request(ifAvailable) {
     if (held) return promiseResolve(true);
     if (!available) return promiseResolve(false);
-    try {
-      channel.postMessage("want");
-    } catch (e) {
-      /* alone */
+    // Ask the holder to let go, and again while waiting: a holder that was
+    // still taking the lock when the first message came did not hear it.
+    const want = () => {
+      try {
+        channel.postMessage("want");
+      } catch (e) {
+        /* alone */
+      }
+    };
+    let nag = 0;
+    if (!ifAvailable) {
+      want();
+      nag = call(setIntervalFn, win, want, WANT_AGAIN_MS);
     }
     return new PromiseCtor((resolve) => {
       let settled = false;
       const timer = call(setTimeoutFn, win, () => {
+        call(clearIntervalFn, win, nag);
         settled = true;
         resolve(false);
       }, GRANT_TIMEOUT_MS);
-      const granted = async () => {
-        if (settled) return;
+      const granted = async (lock) => {
+        call(clearTimeoutFn, win, timer);
+        call(clearIntervalFn, win, nag);
+        if (settled || !lock) {
+          settled = true;
+          resolve(false);
+          return;
+        }
         let stored;
         try {
           stored = await read();
         } catch (e) {
           warn(e);
-          call(clearTimeoutFn, win, timer);
           settled = true;
           resolve(false);
           return;
         }
-        call(clearTimeoutFn, win, timer);
         settled = true;
         let release;
         const released = new PromiseCtor((r) => {
           release = r;
         });
         held = release;
+        wanted = false;
         widget.setExact(true, stored);
         resolve(true);
         await released;
@@ -180,11 +207,14 @@ function ledgerLock(widget, warn) {
         widget.setExact(false, undefined);
         held = null;
       };
-      then(call(locksRequest, locks, LOCK, granted), undefined, () => resolve(false));
+      const options = ifAvailable ? { ifAvailable: true } : {};
+      then(call(locksRequest, locks, LOCK, options, granted), undefined, () => resolve(false));
     });
   }
   function letGo() {
-    if (held && busy === 0) held();
+    if (!held) return;
+    if (busy > 0) wanted = true;
+    else held();
   }
   function inFront() {
     try {
@@ -192,6 +222,9 @@ function ledgerLock(widget, warn) {
     } catch (e) {
       return false;
     }
+  }
+  function holdIfFront() {
+    if (inFront()) request(true);
   }
 
   if (available) {
@@ -202,11 +235,11 @@ function ledgerLock(widget, warn) {
       };
       call(addListener, doc, "visibilitychange", () => {
         if (call(visibilityGet, doc) === "hidden") letGo();
-        else if (inFront()) take();
+        else holdIfFront();
       });
-      call(addListener, win, "focus", () => take());
-      call(addListener, win, "pagehide", () => letGo());
-      if (inFront()) take();
+      call(addListener, win, "focus", holdIfFront);
+      call(addListener, win, "pagehide", letGo);
+      holdIfFront();
     } catch (e) {
       warn(e);
     }
@@ -218,18 +251,18 @@ function ledgerLock(widget, warn) {
       writes = then(then(writes, () => write(text)), undefined, warn);
     },
     /** `record()` with the lock held (taken for this call if needed). */
-    async recordAsync(request) {
+    async recordAsync(req) {
       const had = Boolean(held);
-      const ok = await take();
+      const ok = await request(false);
       busy += 1;
       let decision;
       try {
-        decision = widget.record(request);
+        decision = widget.record(req);
         await writes;
       } finally {
         busy -= 1;
       }
-      if (ok && !had && !inFront()) letGo();
+      if (ok && (!had || wanted)) letGo();
       return decision;
     },
     available,

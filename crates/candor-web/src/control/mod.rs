@@ -26,7 +26,7 @@ use crate::effects::{self, Committed};
 use crate::js::{self, JsResult};
 use crate::state::model::{self, ViewModel};
 use crate::state::{Change, Store};
-use crate::storage::{Area, Storage, Written, CHOICES, GRANTS, LEDGER};
+use crate::storage::{Area, Storage, CHOICES, GRANTS, LEDGER};
 use crate::views::{self, guard};
 pub(crate) use action::{Action, Answer};
 
@@ -409,14 +409,9 @@ fn persist(inner: &Inner) {
     let Some((persistent, session)) = inner.read(|s| s.engine.encode_choices()) else {
         return;
     };
-    let written = inner.storage.set(Area::Local, CHOICES, persistent.as_deref());
+    // A write that fails warns once (see the storage).
+    let _ = inner.storage.set(Area::Local, CHOICES, persistent.as_deref());
     let _ = inner.storage.set(Area::Session, GRANTS, session.as_deref());
-    if written == Written::InMemory {
-        inner.warn(
-            "unsaved",
-            "Candor: this choice could not be saved; it holds for this page, and the banner asks again next time.",
-        );
-    }
 }
 
 /// The banner's answer settles a prompt that waited behind it.
@@ -611,12 +606,22 @@ pub(crate) fn on_storage(inner: &Rc<Inner>, event: JsValue) {
     };
     let now = js::clock();
     if ledger {
+        // Keep the deliveries this page counted that the other tab's write
+        // lost (two tabs may write at nearly the same time), and write the
+        // union back.
         let stored = inner.storage.refresh(Area::Local, LEDGER);
-        let _ = inner.write(|s| {
-            let mine = s.engine.ledger().clone();
-            let _ = s.engine.load_ledger(stored.as_deref());
-            s.engine.merge_ledger(&mine);
-        });
+        let merged = inner
+            .write(|s| {
+                let mine = s.engine.ledger().clone();
+                let _ = s.engine.load_ledger(stored.as_deref());
+                s.engine
+                    .merge_ledger(&mine)
+                    .then(|| s.engine.encode_ledger())
+            })
+            .flatten();
+        if let Some(text) = merged {
+            let _ = inner.storage.set(Area::Local, LEDGER, Some(&text));
+        }
     }
     if choices {
         let persistent = inner.storage.refresh(Area::Local, CHOICES);

@@ -30,6 +30,7 @@ pub(crate) fn clear(_: &Rc<Inner>, c: &Committed) -> JsResult<()> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 mod tests {
     #[test]
     fn cookie_patterns() {

@@ -43,8 +43,11 @@ pub(crate) struct Row {
     pub(crate) ticked: bool,
     /// Data used, messages and their caps, how long a choice lasts.
     pub(crate) lines: Vec<String>,
-    /// Sale-or-share and Global Privacy Control notes.
+    /// Sale-or-share note.
     pub(crate) notes: Vec<String>,
+    /// The Global Privacy Control note (a sale-or-share purpose while the
+    /// browser's signal is on).
+    pub(crate) gpc: Option<String>,
 }
 
 /// The preferences panel.
@@ -213,10 +216,8 @@ fn rows(store: &Store, texts: &Texts<'_>, now: u64) -> Vec<Row> {
             let mut notes = Vec::new();
             if p.sale_or_share {
                 notes.push(texts.get("saleOrShare").to_owned());
-                if store.gpc {
-                    notes.push(texts.get("gpcNote").to_owned());
-                }
             }
+            let gpc = (p.sale_or_share && store.gpc).then(|| texts.get("gpcNote").to_owned());
             Row {
                 id: p.id.clone(),
                 title: p.title.get(lang, dl).to_owned(),
@@ -225,6 +226,7 @@ fn rows(store: &Store, texts: &Texts<'_>, now: u64) -> Vec<Row> {
                 ticked: p.required || ticked(store, p, now),
                 lines: lines(store, texts, p, true),
                 notes,
+                gpc,
             }
         })
         .collect()

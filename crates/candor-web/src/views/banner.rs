@@ -46,6 +46,7 @@ pub(crate) fn view(b: &Banner, parts: bool) -> El {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 mod tests {
     use super::*;
     use crate::state::model::Link;

@@ -145,6 +145,7 @@ pub(crate) fn render(root: &JsValue, new: &ViewModel, old: Option<&ViewModel>) -
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 mod tests {
     use super::*;
     use crate::state::model::Banner;

@@ -30,6 +30,7 @@ fn row(r: &Row) -> El {
         .child(div("p", "desc").text(r.description.as_str()))
         .children(lines(&r.lines))
         .children(r.notes.iter().map(|n| div("p", "note").text(n.as_str())))
+        .child_opt(r.gpc.as_ref().map(|n| div("p", "note gpc").text(n.as_str())))
 }
 
 /// The panel's tree (its backdrop holding it).
@@ -63,6 +64,7 @@ pub(crate) fn view(p: &Panel, parts: bool) -> El {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 
@@ -76,6 +78,7 @@ mod tests {
             ticked,
             lines: vec!["Uses: cart".into()],
             notes: vec![],
+            gpc: None,
         };
         let p = Panel {
             title: "Privacy choices".into(),

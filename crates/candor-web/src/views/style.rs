@@ -44,6 +44,7 @@ pub(crate) fn sheet(theme: &Theme, dark: bool, safe: bool) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 
