@@ -6,13 +6,21 @@
 //            connected, a non-zero box, and `checkVisibility` with opacity and
 //            visibility checks (so an ancestor with display:none, opacity 0 or
 //            visibility:hidden counts as not shown);
-//   click    when "Reject all" is clicked: in the first task after that frame
-//            (a `setTimeout(0)` queued from it, so the frame is painted first);
+//   click    when "Reject all" is clicked: asked for in the first task after
+//            that frame (a `setTimeout(0)` queued from it, so the frame is
+//            painted first), as a real, trusted mouse click: the script hands
+//            the button's centre to the harness (`window.__benchClick`, a CDP
+//            binding), which sends `Input.dispatchMouseEvent` press and
+//            release, as a shopper's mouse would (a widget may rightly ignore
+//            `element.click()`, whose event is not trusted); `click` is when
+//            that click reaches the page, `clickAsked` when it was asked for;
 //   hidden   the first animation frame after the click in which the banner is
 //            no longer rendered (removed, hidden or zero-sized). A widget that
 //            drops the click (its handlers not wired yet) is clicked again
-//            after every frame in which the banner is still shown; `clicks`
-//            counts them, `click` is the first.
+//            after every frame in which the banner is still shown once the
+//            previous click has arrived; `clicks` counts them, `click` is the
+//            first. Without the binding the script falls back to
+//            `element.click()`.
 //
 // It also collects long tasks (PerformanceObserver 'longtask') and the
 // WebAssembly memories of every instance the page creates (by wrapping
@@ -25,6 +33,7 @@
 export function benchInstrument(cfg) {
   const B = {
     visible: null,
+    clickAsked: null,
     click: null,
     hidden: null,
     clicks: 0,
@@ -98,6 +107,20 @@ export function benchInstrument(cfg) {
     resolveDone();
   };
 
+  // The trusted click's arrival (capture phase on window: before any of the
+  // page's own listeners).
+  let pending = false; // a click asked for and not arrived yet
+  let askedAt = 0;
+  window.addEventListener(
+    "click",
+    (e) => {
+      if (!e.isTrusted) return;
+      if (B.click === null) B.click = performance.now();
+      pending = false;
+    },
+    true,
+  );
+
   const clickReject = () => {
     try {
       const button = find()?.querySelector(cfg.reject);
@@ -112,9 +135,21 @@ export function benchInstrument(cfg) {
         }
         return;
       }
-      if (B.click === null) B.click = performance.now();
       B.clicks += 1;
-      button.click();
+      askedAt = performance.now();
+      if (B.clickAsked === null) B.clickAsked = askedAt;
+      if (typeof window.__benchClick === "function") {
+        let r = button.getBoundingClientRect();
+        if (r.bottom > innerHeight || r.top < 0 || r.right > innerWidth || r.left < 0) {
+          button.scrollIntoView({ block: "center", inline: "center" });
+          r = button.getBoundingClientRect();
+        }
+        pending = true;
+        window.__benchClick(JSON.stringify({ x: r.left + r.width / 2, y: r.top + r.height / 2 }));
+      } else {
+        if (B.click === null) B.click = askedAt;
+        button.click();
+      }
     } catch (e) {
       B.error = "click: " + e;
       finish();
@@ -140,8 +175,14 @@ export function benchInstrument(cfg) {
           finish();
           return;
         }
-        // Still shown a frame after the click: the widget dropped it (not
-        // interactive yet). Click again after this frame, as a shopper would.
+        // Still shown a frame after the click arrived: the widget dropped it
+        // (not interactive yet). Click again after this frame, as a shopper
+        // would (once the click asked for last has arrived).
+        if (!pending) setTimeout(clickReject, 0);
+      }
+      if (pending && now - askedAt > 2000) {
+        // A click that never arrived (it takes a few ms): ask again.
+        pending = false;
         setTimeout(clickReject, 0);
       }
       if (now > cfg.timeoutMs) {
