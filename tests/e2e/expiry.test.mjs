@@ -45,8 +45,8 @@ test("a grant expires at its time: allows() turns false by itself, with no chang
   await page.evaluate(() => window.candor.acceptAll());
   const { at, duration } = await page.evaluate(() => window.candor.preferences().purposes.recommendations);
   assert.equal(typeof duration.days, "number");
-  // Reload 1.5 s before the grant's end.
-  await setClock(page, at + duration.days * DAY - 1_500);
+  // Reload 3 s before the grant's end.
+  await setClock(page, at + duration.days * DAY - 3_000);
   await visit(page, "/");
   await countChanges(page);
   assert.equal(await page.evaluate(() => window.candor.allows("recommendations")), true, "still granted");
@@ -81,8 +81,8 @@ test("a choice dated ahead of the clock is trusted once the clock is within the 
   const page = await skewedClock();
   await page.evaluate(() => window.candor.acceptAll());
   const { at } = await page.evaluate(() => window.candor.preferences().purposes.recommendations);
-  // The clock goes back to 1.5 s before the choice becomes trusted.
-  await setClock(page, at - SKEW - 1_500);
+  // The clock goes back to 3 s before the choice becomes trusted.
+  await setClock(page, at - SKEW - 3_000);
   await visit(page, "/");
   await countChanges(page);
   assert.deepEqual(

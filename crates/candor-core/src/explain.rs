@@ -44,7 +44,12 @@ fn list_line(prefix: &str, labels: &[&str]) -> String {
 
 /// The "Uses: …" line of a purpose (key `dataUsed`), if it declares a
 /// signal; `key` may be `whyData` for the "Why this?" panel's wording.
-pub fn data_used(config: &Config, texts: &Texts<'_>, purpose: &Purpose, key: &str) -> Option<String> {
+pub fn data_used(
+    config: &Config,
+    texts: &Texts<'_>,
+    purpose: &Purpose,
+    key: &str,
+) -> Option<String> {
     let labels: Vec<&str> = purpose
         .signals
         .iter()

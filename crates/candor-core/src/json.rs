@@ -749,5 +749,4 @@ mod agrees_with_serde_json {
             prop_assert_eq!(crate::text::u64_text(u), u.to_string());
         }
     }
-
 }

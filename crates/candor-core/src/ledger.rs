@@ -70,7 +70,12 @@ impl Ledger {
     /// Count one delivery on `channel` at `now`, forgetting what left the
     /// window and keeping only the newest `cap.max` entries.
     pub fn push(&mut self, channel: &str, cap: &Cap, now: u64) {
-        let times = self.channels.entry(channel.to_string()).or_default();
+        if !self.channels.contains_key(channel) {
+            self.channels.insert(channel.to_string(), Vec::new());
+        }
+        let Some(times) = self.channels.get_mut(channel) else {
+            return;
+        };
         times.retain(|&t| t.saturating_add(cap.window_ms) > now);
         let at = times.partition_point(|&t| t <= now);
         times.insert(at, now);
@@ -102,7 +107,12 @@ impl Ledger {
     pub fn merge(&mut self, other: &Ledger, config: &Config) -> bool {
         let before = self.clone();
         for (channel, theirs) in &other.channels {
-            let mine = self.channels.entry(channel.clone()).or_default();
+            if !self.channels.contains_key(channel) {
+                self.channels.insert(channel.clone(), Vec::new());
+            }
+            let Some(mine) = self.channels.get_mut(channel) else {
+                continue;
+            };
             sort(mine);
             let mut theirs = theirs.clone();
             sort(&mut theirs);

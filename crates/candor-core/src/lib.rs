@@ -116,6 +116,7 @@ pub mod i18n;
 mod json;
 pub mod ledger;
 pub mod limits;
+mod map;
 pub mod receipt;
 mod receipt_reader;
 mod sha256;
@@ -136,8 +137,7 @@ pub use ledger::Ledger;
 pub use receipt::Receipt;
 pub use snapshot::Snapshot;
 
-/// The map type of the crate: a vector of pairs sorted by key (ICU4X's
-/// `litemap`), iterated in key order. Candor's maps are small (a few
-/// purposes, languages or channels), where it is smaller and faster than a
-/// `BTreeMap`.
-pub type Map<K, V> = litemap::LiteMap<K, V>;
+/// The map type of the crate: a vector of pairs sorted by key, iterated in
+/// key order like a `BTreeMap` (see the private `map` module for why it is
+/// not one, nor ICU4X's `litemap`).
+pub type Map<K, V> = map::SortedMap<K, V>;

@@ -160,7 +160,7 @@ const LINEAR: [f32; 256] = [
     0.7454042, 0.7529422, 0.7605245, 0.7681511, 0.7758222, 0.7835378, 0.7912979, 0.7991027,
     0.8069523, 0.8148466, 0.8227858, 0.8307699, 0.8387990, 0.8468732, 0.8549926, 0.8631572,
     0.8713671, 0.8796224, 0.8879231, 0.8962694, 0.9046612, 0.9130987, 0.9215819, 0.9301109,
-    0.9386857, 0.9473065, 0.9559734, 0.9646862, 0.9734453, 0.9822506, 0.9911021, 1.0000000
+    0.9386857, 0.9473065, 0.9559734, 0.9646862, 0.9734453, 0.9822506, 0.9911021, 1.0000000,
 ];
 
 impl Rgb {
@@ -394,11 +394,17 @@ mod tests {
         };
         assert!(light("#1f7a4d", "#1c1f24", "#ffffff").is_ok());
         let e = light("#1f7a4d", "#999999", "#ffffff").unwrap_err();
-        assert!(e.starts_with("theme.text: the text on the background has a contrast of 2.8:1"), "{e}");
+        assert!(
+            e.starts_with("theme.text: the text on the background has a contrast of 2.8:1"),
+            "{e}"
+        );
         let e = light("#9ad0a5", "#1c1f24", "#ffffff").unwrap_err();
         assert!(e.starts_with("theme.accent:"), "{e}");
         let e = light("green", "#000", "#fff").unwrap_err();
-        assert_eq!(e, "theme.accent: \"green\" is not a colour: give #rgb or #rrggbb");
+        assert_eq!(
+            e,
+            "theme.accent: \"green\" is not a colour: give #rgb or #rrggbb"
+        );
     }
 
     #[test]

@@ -185,7 +185,10 @@ fn preferences_shape() {
 
 #[test]
 fn duration_serializes_as_in_the_contract() {
-    assert_eq!(serde_json::to_value(Duration::Session).unwrap(), json!("session"));
+    assert_eq!(
+        serde_json::to_value(Duration::Session).unwrap(),
+        json!("session")
+    );
     assert_eq!(
         serde_json::to_value(Duration::Days(180)).unwrap(),
         json!({ "days": 180 })

@@ -259,7 +259,10 @@ fn a_record_of_another_config_is_no_choice() {
     assert!(a2.load_choices(p.as_deref(), s.as_deref()));
     assert_eq!(a2.choices().purposes.len(), 2);
     // A version-1 record (no fingerprint) is not read.
-    let v1 = p.unwrap().replace(&format!(",\"f\":\"{}\"", a.fingerprint()), "").replace("\"v\":2", "\"v\":1");
+    let v1 = p
+        .unwrap()
+        .replace(&format!(",\"f\":\"{}\"", a.fingerprint()), "")
+        .replace("\"v\":2", "\"v\":1");
     assert!(!a2.load_choices(Some(&v1), None));
     assert!(a2.choices().purposes.is_empty());
 }
@@ -293,7 +296,9 @@ fn absurd_inputs_are_rejected() {
     let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
     assert_eq!(decode_choices(&deep), None);
     for key in ["__proto__", "constructor", "prototype"] {
-        let s = format!(r#"{{"v":2,"f":"0123456789abcdef0123456789abcdef","id":"{key}","r":0,"c":0,"u":0,"p":{{}}}}"#);
+        let s = format!(
+            r#"{{"v":2,"f":"0123456789abcdef0123456789abcdef","id":"{key}","r":0,"c":0,"u":0,"p":{{}}}}"#
+        );
         assert_eq!(decode_choices(&s), None, "{key}");
     }
 }

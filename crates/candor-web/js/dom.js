@@ -14,6 +14,7 @@ const apply = Reflect.apply;
 const ownProperty = Object.getOwnPropertyDescriptor;
 const freeze = Object.freeze;
 const jsonParse = JSON.parse;
+const jsonStringify = JSON.stringify;
 const isArray = Array.isArray;
 const arrayPush = Array.prototype.push;
 const arrayIndexOf = Array.prototype.indexOf;
@@ -699,14 +700,14 @@ export function expireCookie(name) {
   }
 }
 
-/** `navigator.sendBeacon(url, text)` as `text/plain` (no CORS preflight). */
-export function beacon(url, text) {
-  return call(sendBeacon, navigatorObj, url, new BlobCtor([text], { type: "text/plain;charset=UTF-8" }));
+/** The receipt `navigator.sendBeacon` sends as JSON text, `text/plain` (no CORS preflight). */
+export function beacon(url, receipt) {
+  return call(sendBeacon, navigatorObj, url, new BlobCtor([call(jsonStringify, JSON, receipt)], { type: "text/plain;charset=UTF-8" }));
 }
 
-/** Save `text` as the file `name` (a temporary link on an object URL). */
-export function download(text, name) {
-  const url = createObjectURL(new BlobCtor([text], { type: "application/json" }));
+/** Save the receipt as the JSON file `name` (a temporary link on an object URL). */
+export function download(receipt, name) {
+  const url = createObjectURL(new BlobCtor([call(jsonStringify, JSON, receipt, null, 2)], { type: "application/json" }));
   const link = call(createElement, doc, "a");
   call(setAttribute, link, "href", url);
   call(setAttribute, link, "download", name);

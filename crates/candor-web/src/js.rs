@@ -100,9 +100,9 @@ extern "C" {
     #[wasm_bindgen(catch, js_name = expireCookie)]
     pub(crate) fn expire_cookie(name: &str) -> JsResult<()>;
     #[wasm_bindgen(catch)]
-    pub(crate) fn beacon(url: &str, text: &str) -> JsResult<bool>;
+    pub(crate) fn beacon(url: &str, receipt: &JsValue) -> JsResult<bool>;
     #[wasm_bindgen(catch)]
-    pub(crate) fn download(text: &str, name: &str) -> JsResult<()>;
+    pub(crate) fn download(receipt: &JsValue, name: &str) -> JsResult<()>;
     #[wasm_bindgen(catch)]
     pub(crate) fn reload() -> JsResult<()>;
     #[wasm_bindgen(catch, js_name = opensPanel)]

@@ -49,12 +49,14 @@ fn resolve(field: &str, url: Option<&str>) -> Result<Option<String>, JsValue> {
     let resolved = js::resolve_url(url).map_err(|_| fail(" is not a URL"))?;
     let protocol = resolved.get(0).as_string().unwrap_or_default();
     if protocol != "https:" && protocol != "http:" {
-        return Err(fail(&[
-            " resolves to a ",
-            candor_core::text::truncate(&protocol, 20),
-            " URL; only http: and https: are allowed",
-        ]
-        .concat()));
+        return Err(fail(
+            &[
+                " resolves to a ",
+                candor_core::text::truncate(&protocol, 20),
+                " URL; only http: and https: are allowed",
+            ]
+            .concat(),
+        ));
     }
     Ok(resolved.get(1).as_string())
 }
@@ -78,7 +80,9 @@ impl Widget {
                 id
             }
         };
-        let candidates = js::page_languages().map(|l| js::strings(&l)).unwrap_or_default();
+        let candidates = js::page_languages()
+            .map(|l| js::strings(&l))
+            .unwrap_or_default();
         let refs: Vec<&str> = candidates.iter().map(String::as_str).collect();
         let lang = config.pick_language(&refs);
         let persistent = storage.get(Area::Local, CHOICES);
@@ -168,8 +172,10 @@ impl Widget {
         }
         let mut listeners = Vec::new();
         if let Ok(window) = js::the_window() {
-            listeners.extend(Listener::new(inner, &window, "storage", false, control::on_storage).ok());
-            listeners.extend(Listener::new(inner, &window, "click", true, control::on_page_click).ok());
+            listeners
+                .extend(Listener::new(inner, &window, "storage", false, control::on_storage).ok());
+            listeners
+                .extend(Listener::new(inner, &window, "click", true, control::on_page_click).ok());
         }
         if let Ok(mut page) = inner.page.try_borrow_mut() {
             page.listeners.extend(listeners);
@@ -396,7 +402,11 @@ impl Widget {
                 let _ = inner.write(|s| s.engine.set_ledger(before));
                 decision = decision.not_saved();
             } else {
-                let hook = inner.page.try_borrow().ok().and_then(|p| p.hooks.ledger.clone());
+                let hook = inner
+                    .page
+                    .try_borrow()
+                    .ok()
+                    .and_then(|p| p.hooks.ledger.clone());
                 if let Some(hook) = hook {
                     if let Err(e) = hook.call1(&JsValue::NULL, &JsValue::from_str(&text)) {
                         effects::failed(inner, "ledger", &e);

@@ -200,11 +200,19 @@ fn first_visit_shows_a_non_modal_banner_with_equal_buttons() {
     assert_ne!(banner.get_attribute("aria-modal").as_deref(), Some("true"));
     for attr in ["aria-labelledby", "aria-describedby"] {
         let id = banner.get_attribute(attr).unwrap();
-        assert!(!root().get_element_by_id(&id).unwrap().text_content().unwrap().is_empty());
+        assert!(!root()
+            .get_element_by_id(&id)
+            .unwrap()
+            .text_content()
+            .unwrap()
+            .is_empty());
     }
     // The policy link is the URL the browser resolved, http(s) only.
     let href = find("a[href]").unwrap().get_attribute("href").unwrap();
-    assert!(href.starts_with("http://") && href.ends_with("/privacy"), "{href}");
+    assert!(
+        href.starts_with("http://") && href.ends_with("/privacy"),
+        "{href}"
+    );
     let accept = find(r#"[data-action="accept-all"]"#).expect("accept-all");
     let reject = find(r#"[data-action="reject-all"]"#).expect("reject-all");
     assert!(find(r#"[data-action="customize"]"#).is_some());
@@ -237,7 +245,10 @@ fn a_script_click_on_a_consent_button_records_nothing() {
         assert_eq!(reason(&widget, purpose), "no-choice");
     }
     assert!(local().get_item("candor").unwrap().is_none());
-    assert!(find(r#"[data-action="accept-all"]"#).is_some(), "banner still up");
+    assert!(
+        find(r#"[data-action="accept-all"]"#).is_some(),
+        "banner still up"
+    );
     assert!(log("emit").is_empty(), "no change");
 }
 
@@ -256,7 +267,10 @@ fn accept_all_grants_stores_and_notifies_once_in_order() {
         .unwrap()
         .contains(&Value::from("email-deals")));
     assert!(find(r#"[data-action="accept-all"]"#).is_none());
-    assert!(find(r#"[data-action="open"]"#).is_some(), "the floating button");
+    assert!(
+        find(r#"[data-action="open"]"#).is_some(),
+        "the floating button"
+    );
     assert!(local().get_item("candor").unwrap().is_some());
     assert!(session().get_item("candor.grants").unwrap().is_some());
     // The memo first, then the listeners, once each.
@@ -268,7 +282,10 @@ fn accept_all_grants_stores_and_notifies_once_in_order() {
         .filter(|k| k == "commit" || k == "emit")
         .collect();
     assert_eq!(order, ["commit", "emit"]);
-    assert_eq!(log("emit")[0]["purposes"]["email-deals"]["method"], "accept-all");
+    assert_eq!(
+        log("emit")[0]["purposes"]["email-deals"]["method"],
+        "accept-all"
+    );
     // A reload keeps the choices and does not show the banner.
     drop(widget);
     let widget = mount_again();
@@ -310,12 +327,21 @@ fn the_panel_shows_unticked_boxes_caps_and_its_three_choices() {
     assert_eq!(count("img"), 0);
     let text = panel.text_content().unwrap();
     assert!(text.contains("<img src=x onerror=alert(1)>"));
-    assert!(text.contains("Messages: by email, at most 2 a week."), "{text}");
-    assert!(text.contains("Messages: on this site, at most 3 a day."), "{text}");
+    assert!(
+        text.contains("Messages: by email, at most 2 a week."),
+        "{text}"
+    );
+    assert!(
+        text.contains("Messages: on this site, at most 3 a day."),
+        "{text}"
+    );
     assert!(text.contains("Lasts 180 days."), "{text}");
     for action in ["accept-all", "reject-all", "save"] {
         assert!(
-            panel.query_selector(&format!(r#"[data-action="{action}"]"#)).unwrap().is_some(),
+            panel
+                .query_selector(&format!(r#"[data-action="{action}"]"#))
+                .unwrap()
+                .is_some(),
             "{action} in the panel"
         );
     }
@@ -333,18 +359,23 @@ fn assert_trapped(panel_slot: &str) {
         .query_selector(&format!(r#"[data-slot="{panel_slot}"] [role="dialog"]"#))
         .unwrap()
         .expect("dialog");
-    for (i, shift) in [false, false, true, true, true, false, true, false, false, true]
-        .iter()
-        .cycle()
-        .take(40)
-        .enumerate()
+    for (i, shift) in [
+        false, false, true, true, true, false, true, false, false, true,
+    ]
+    .iter()
+    .cycle()
+    .take(40)
+    .enumerate()
     {
         let before = active().unwrap();
         key(&before, "Tab", *shift);
         // The browser moves focus for an unhandled Tab; a synthetic event
         // does not, so only a wrap shows as a move here.
         let after = active().unwrap();
-        assert!(dialog.contains(Some(after.as_ref())), "step {i}: focus left the {panel_slot}");
+        assert!(
+            dialog.contains(Some(after.as_ref())),
+            "step {i}: focus left the {panel_slot}"
+        );
         if let Ok(next) = after.clone().dyn_into::<HtmlElement>() {
             // Walk forward or back by hand, as the browser would.
             let list = dialog
@@ -353,8 +384,16 @@ fn assert_trapped(panel_slot: &str) {
             let n = list.length();
             let at = (0..n).find(|j| list.item(*j).unwrap().is_same_node(Some(next.as_ref())));
             if let Some(at) = at {
-                let to = if *shift { at.saturating_sub(1) } else { (at + 1).min(n - 1) };
-                list.item(to).unwrap().unchecked_into::<HtmlElement>().focus().unwrap();
+                let to = if *shift {
+                    at.saturating_sub(1)
+                } else {
+                    (at + 1).min(n - 1)
+                };
+                list.item(to)
+                    .unwrap()
+                    .unchecked_into::<HtmlElement>()
+                    .focus()
+                    .unwrap();
             }
         }
     }
@@ -371,7 +410,10 @@ fn focus_stays_in_the_preferences_and_the_why_panels() {
     assert!(find(r#"[data-slot="why"] [role="dialog"]"#).is_some());
     assert_trapped("why");
     // The explanation is said once: no line repeats it.
-    let why = find(r#"[data-slot="why"]"#).unwrap().text_content().unwrap();
+    let why = find(r#"[data-slot="why"]"#)
+        .unwrap()
+        .text_content()
+        .unwrap();
     assert!(why.contains("Allowed: you accepted all purposes"), "{why}");
     assert_eq!(why.matches("Products you viewed here").count(), 1, "{why}");
 }
@@ -420,8 +462,14 @@ fn requests_are_read_the_same_everywhere_and_malformed_ones_denied() {
         "return new Proxy({}, { get() { throw new Error('boom'); }, has() { throw new Error('boom'); } })",
     ));
     // A 200-character id of two-byte characters is an id like any other.
-    assert_eq!(decide(&widget, request(&"é".repeat(200)))["reason"], "unknown-purpose");
-    let d = decide(&widget, json_request(r#"{"purpose": "ads", "signals": ["health"]}"#));
+    assert_eq!(
+        decide(&widget, request(&"é".repeat(200)))["reason"],
+        "unknown-purpose"
+    );
+    let d = decide(
+        &widget,
+        json_request(r#"{"purpose": "ads", "signals": ["health"]}"#),
+    );
     assert_eq!(d["reason"], "sensitive-signal");
 }
 
@@ -466,7 +514,9 @@ fn reset_forgets_and_another_tab_loses_its_session_grants() {
     let grants = session().get_item("candor.grants").unwrap();
     drop(widget);
     local().remove_item("candor").unwrap();
-    session().set_item("candor.grants", &grants.unwrap()).unwrap();
+    session()
+        .set_item("candor.grants", &grants.unwrap())
+        .unwrap();
     let widget = mount_again();
     assert_eq!(reason(&widget, "session-offers"), "no-choice");
 }
@@ -481,7 +531,10 @@ fn stored_values_of_another_kind_are_no_choice() {
     local().set_item("candor", "{not json").unwrap();
     let widget = mount_again();
     assert_eq!(reason(&widget, "ads"), "no-choice");
-    assert_eq!(local().get_item("candor").unwrap().as_deref(), Some("{not json"));
+    assert_eq!(
+        local().get_item("candor").unwrap().as_deref(),
+        Some("{not json")
+    );
     drop(widget);
     // Another config on this origin (other texts, same ids and revision).
     local().set_item("candor", &record).unwrap();
@@ -525,10 +578,12 @@ fn a_withdrawal_that_cannot_be_written_never_brings_a_grant_back() {
 
 #[wasm_bindgen_test]
 fn bad_configs_are_rejected_with_the_field_named() {
-    let err = Widget::new(r#"{"purposes":[{"id":"p","signals":["shoe-size"],"title":"P","description":"D"}]}"#)
-        .unwrap_err()
-        .as_string()
-        .unwrap();
+    let err = Widget::new(
+        r#"{"purposes":[{"id":"p","signals":["shoe-size"],"title":"P","description":"D"}]}"#,
+    )
+    .unwrap_err()
+    .as_string()
+    .unwrap();
     assert_eq!(err, r#"purposes[0].signals[0]: unknown signal "shoe-size""#);
 }
 
@@ -536,9 +591,32 @@ fn bad_configs_are_rejected_with_the_field_named() {
 /// resolves (by the browser's parser, in the page) to http or https.
 #[wasm_bindgen_test]
 fn urls_resolve_to_http_or_https_or_the_config_is_refused() {
-    let schemes = ["javascript", "JaVaScRiPt", "data", "vbscript", "blob", "file", "http", "https", "mailto", "", "java\tscript", "jav\nascript", "java\rscript"];
-    let junk = ["", " ", "\t", "\u{0}", "\u{1}", "\u{1f}", "\u{a0}", "\n", "%0a", "\\", "/", "//", "&#x3a;"];
-    let tails = [":alert(1)", "://shop.example/privacy", ":/x", "/privacy", ":text/html,<b>x</b>", "?q=1"];
+    let schemes = [
+        "javascript",
+        "JaVaScRiPt",
+        "data",
+        "vbscript",
+        "blob",
+        "file",
+        "http",
+        "https",
+        "mailto",
+        "",
+        "java\tscript",
+        "jav\nascript",
+        "java\rscript",
+    ];
+    let junk = [
+        "", " ", "\t", "\u{0}", "\u{1}", "\u{1f}", "\u{a0}", "\n", "%0a", "\\", "/", "//", "&#x3a;",
+    ];
+    let tails = [
+        ":alert(1)",
+        "://shop.example/privacy",
+        ":/x",
+        "/privacy",
+        ":text/html,<b>x</b>",
+        "?q=1",
+    ];
     let mut seed: u32 = 0x5eed;
     let mut next = |n: usize| {
         seed ^= seed << 13;
@@ -570,12 +648,23 @@ fn urls_resolve_to_http_or_https_or_the_config_is_refused() {
                 widget.mount().unwrap();
                 let href = find("a[href]").unwrap().get_attribute("href").unwrap();
                 let protocol = web_sys::Url::new(&href).unwrap().protocol();
-                assert!(protocol == "http:" || protocol == "https:", "{url:?} became {href}");
-                window().document().unwrap().get_element_by_id("candor").unwrap().remove();
+                assert!(
+                    protocol == "http:" || protocol == "https:",
+                    "{url:?} became {href}"
+                );
+                window()
+                    .document()
+                    .unwrap()
+                    .get_element_by_id("candor")
+                    .unwrap()
+                    .remove();
             }
         }
     }
-    assert!(accepted > 20, "the generator also makes good URLs ({accepted})");
+    assert!(
+        accepted > 20,
+        "the generator also makes good URLs ({accepted})"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -584,21 +673,33 @@ async fn a_prompt_waits_behind_the_banner_and_tells_no_from_dismissed() {
     let detail = json_request(r#"{"detail": true}"#);
     // Behind the banner: the banner's answer settles it.
     let waiting = widget.ask("email-deals".into(), detail.clone());
-    assert!(find(r#"[data-slot="prompt"]"#).is_none(), "never over the banner");
+    assert!(
+        find(r#"[data-slot="prompt"]"#).is_none(),
+        "never over the banner"
+    );
     widget.reject_all();
     let result = serde_wasm(&wasm_bindgen_futures::JsFuture::from(waiting).await.unwrap());
-    assert_eq!(result, serde_json::json!({ "allowed": false, "answer": "no" }));
+    assert_eq!(
+        result,
+        serde_json::json!({ "allowed": false, "answer": "no" })
+    );
     // Dismissed with Escape: nothing recorded.
     let asked = widget.ask("email-deals".into(), detail.clone());
     let prompt = find(r#"[data-slot="prompt"]"#).expect("prompt");
-    assert!(prompt.query_selector(r#"[data-action="ask-close"]"#).unwrap().is_some());
+    assert!(prompt
+        .query_selector(r#"[data-action="ask-close"]"#)
+        .unwrap()
+        .is_some());
     key(&prompt, "Escape", false);
     let result = serde_wasm(&wasm_bindgen_futures::JsFuture::from(asked).await.unwrap());
     assert_eq!(result["answer"], "dismissed");
     assert_eq!(reason(&widget, "email-deals"), "refused");
     // Plain form: a boolean.
     let plain = widget.ask("nope".into(), JsValue::UNDEFINED);
-    assert_eq!(wasm_bindgen_futures::JsFuture::from(plain).await.unwrap(), JsValue::FALSE);
+    assert_eq!(
+        wasm_bindgen_futures::JsFuture::from(plain).await.unwrap(),
+        JsValue::FALSE
+    );
 }
 
 #[wasm_bindgen_test]
@@ -631,15 +732,30 @@ fn a_language_file_is_asked_for_checked_and_used() {
     }
     let widget = Widget::new(CONFIG).unwrap();
     assert_eq!(widget.texts_needed(), "fr");
-    assert!(widget.add_texts("fr", "acceptAll=Tout\n").is_err(), "incomplete");
+    assert!(
+        widget.add_texts("fr", "acceptAll=Tout\n").is_err(),
+        "incomplete"
+    );
     let mut file = String::new();
     for key in candor_core::i18n::KEYS {
         file.push_str(&format!("{key}=fr:{key}\n"));
     }
     widget.add_texts("fr", &file).unwrap();
     widget.mount().unwrap();
-    assert_eq!(find(r#"[data-action="accept-all"]"#).unwrap().text_content().unwrap(), "fr:acceptAll");
-    assert_eq!(find(r#"[data-slot="banner"]"#).unwrap().get_attribute("lang").as_deref(), Some("fr"));
+    assert_eq!(
+        find(r#"[data-action="accept-all"]"#)
+            .unwrap()
+            .text_content()
+            .unwrap(),
+        "fr:acceptAll"
+    );
+    assert_eq!(
+        find(r#"[data-slot="banner"]"#)
+            .unwrap()
+            .get_attribute("lang")
+            .as_deref(),
+        Some("fr")
+    );
     html.set_attribute("lang", "en").unwrap();
     drop(widget);
 }
@@ -653,13 +769,19 @@ fn the_storage_agrees_with_gloo_storage_and_fails_closed_where_it_throws() {
     let widget = fresh();
     widget.accept_all();
     let ours = local().get_item("candor").unwrap().unwrap();
-    let theirs: String = gloo_storage::LocalStorage::raw().get_item("candor").unwrap().unwrap();
+    let theirs: String = gloo_storage::LocalStorage::raw()
+        .get_item("candor")
+        .unwrap()
+        .unwrap();
     assert_eq!(ours, theirs);
     drop(widget);
     // Block localStorage for code that looks it up now.
     eval("window.__saved = Object.getOwnPropertyDescriptor(window, 'localStorage');
           Object.defineProperty(window, 'localStorage', { configurable: true, get() { throw new DOMException('blocked', 'SecurityError'); } });");
-    let run = Function::new_with_args("f", "try { f(); return 'returned'; } catch (e) { return 'threw'; }");
+    let run = Function::new_with_args(
+        "f",
+        "try { f(); return 'returned'; } catch (e) { return 'threw'; }",
+    );
     let gloo = Closure::<dyn Fn()>::new(|| {
         let _ = gloo_storage::LocalStorage::raw();
     });
@@ -668,6 +790,10 @@ fn the_storage_agrees_with_gloo_storage_and_fails_closed_where_it_throws() {
     let widget = mount_again();
     let granted = reason(&widget, "ads");
     eval("Object.defineProperty(window, 'localStorage', window.__saved);");
-    assert_eq!(outcome.as_string().as_deref(), Some("threw"), "gloo throws through the wasm");
+    assert_eq!(
+        outcome.as_string().as_deref(),
+        Some("threw"),
+        "gloo throws through the wasm"
+    );
     assert_eq!(granted, "granted");
 }

@@ -61,8 +61,8 @@ mod shape;
 mod validate;
 
 pub use crate::error::ConfigError;
-pub use crate::limits::{MAX_CAP, MAX_CONFIG_BYTES, MAX_DAYS, MAX_HOURS, MAX_ID_LEN, MAX_ITEMS};
 use crate::i18n::{Tables, Texts, Translations};
+pub use crate::limits::{MAX_CAP, MAX_CONFIG_BYTES, MAX_DAYS, MAX_HOURS, MAX_ID_LEN, MAX_ITEMS};
 use crate::theme::Theme;
 use crate::Map;
 

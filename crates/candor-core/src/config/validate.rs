@@ -3,8 +3,7 @@
 //! names the field path and the offending value.
 
 use super::shape::{
-    check, index_path, int_at, items_at, key_path, members_at, str_at, string_map, strings,
-    CONFIG,
+    check, index_path, int_at, items_at, key_path, members_at, str_at, string_map, strings, CONFIG,
 };
 use super::{
     Cap, Channel, Config, ConfigError, DemographicTargeting, Duration, FloatingButton, Period,
@@ -404,8 +403,6 @@ fn validate(doc: &Value) -> Result<Config, ConfigError> {
         });
     }
 
-    // Maps are filled by `insert`, not `collect`: litemap's `FromIterator`
-    // sorts with core's stable sort, several KB of wasm for a few keys.
     let google_consent_mode: Option<Map<String, Vec<String>>> =
         members_at(doc, "googleConsentMode").map(|members| {
             let mut map = Map::new();
@@ -443,7 +440,10 @@ fn validate(doc: &Value) -> Result<Config, ConfigError> {
 
     let mut translations: Map<String, Map<String, String>> = Map::new();
     for (lang, texts) in members_at(doc, "translations").unwrap_or_default() {
-        translations.insert(lang.clone(), string_map(texts.as_object().unwrap_or_default()));
+        translations.insert(
+            lang.clone(),
+            string_map(texts.as_object().unwrap_or_default()),
+        );
     }
     for (lang, texts) in &translations {
         if lang.is_empty() {

@@ -84,8 +84,17 @@ mod tests {
     #[test]
     fn every_button_of_the_views_parses() {
         for name in [
-            "accept-all", "reject-all", "customize", "open", "close", "save", "switch-off",
-            "ask-yes", "ask-no", "ask-close", "download-receipt",
+            "accept-all",
+            "reject-all",
+            "customize",
+            "open",
+            "close",
+            "save",
+            "switch-off",
+            "ask-yes",
+            "ask-no",
+            "ask-close",
+            "download-receipt",
         ] {
             assert!(Action::parse(name).is_some(), "{name}");
         }

@@ -276,10 +276,15 @@ pub(crate) fn dispatch(inner: &Rc<Inner>, action: Action) -> bool {
             true
         }
         Action::Download => {
-            let text = inner.read(|s| s.engine.receipt(&s.ctx(now), &s.lang).to_json());
-            if let Some(text) = text {
-                let name = ["candor-receipt-", &candor_core::text::iso_date(now), ".json"].concat();
-                if js::download(&text, &name).is_err() {
+            let receipt = inner.read(|s| s.engine.receipt(&s.ctx(now), &s.lang));
+            if let Some(receipt) = receipt {
+                let name = [
+                    "candor-receipt-",
+                    &candor_core::text::iso_date(now),
+                    ".json",
+                ]
+                .concat();
+                if js::download(&crate::boundary::to_js(&receipt), &name).is_err() {
                     inner.warn("download", "Candor: the receipt could not be downloaded.");
                 }
             }
@@ -336,9 +341,7 @@ pub(crate) fn dispatch(inner: &Rc<Inner>, action: Action) -> bool {
             let result = inner.write(|s| match &choice {
                 Action::AcceptAll => (true, s.choose_all(true, now)),
                 Action::RejectAll => (true, s.choose_all(false, now)),
-                Action::Set(p, granted, method) => {
-                    s.choose(&[(p.clone(), *granted)], *method, now)
-                }
+                Action::Set(p, granted, method) => s.choose(&[(p.clone(), *granted)], *method, now),
                 Action::SwitchOff => match s.screen.why.as_ref().map(|w| w.purpose.clone()) {
                     Some(p) => s.choose(&[(p, false)], Method::Preferences, now),
                     None => (false, Change::default()),
@@ -375,9 +378,16 @@ pub(crate) fn purpose_allowed(inner: &Inner, purpose: &str, now: u64) -> bool {
 /// Resolve the pending `ask()`: `true`/`false`, or with the detailed
 /// result `{ allowed, answer }`.
 pub(crate) fn settle_prompt(inner: &Inner, allowed: bool, answer: &str) {
-    let pending = inner.prompt.try_borrow_mut().ok().and_then(|mut p| p.take());
+    let pending = inner
+        .prompt
+        .try_borrow_mut()
+        .ok()
+        .and_then(|mut p| p.take());
     if let Some((resolve, detailed)) = pending {
-        let _ = resolve.call1(&JsValue::NULL, &effects::ask_result(allowed, answer, detailed));
+        let _ = resolve.call1(
+            &JsValue::NULL,
+            &effects::ask_result(allowed, answer, detailed),
+        );
     }
 }
 
@@ -410,27 +420,32 @@ fn persist(inner: &Inner) {
         return;
     };
     // A write that fails warns once (see the storage).
-    let _ = inner.storage.set(Area::Local, CHOICES, persistent.as_deref());
+    let _ = inner
+        .storage
+        .set(Area::Local, CHOICES, persistent.as_deref());
     let _ = inner.storage.set(Area::Session, GRANTS, session.as_deref());
 }
 
 /// The banner's answer settles a prompt that waited behind it.
 fn settle_waiting_prompt(inner: &Inner, now: u64) {
     let waiting = inner.read(|s| s.screen.prompt.is_some() && !s.banner(now));
-    let pending = inner.prompt.try_borrow().map(|p| p.is_some()).unwrap_or(false);
-    let decided_by_banner = waiting == Some(true)
-        && pending
-        && inner
-            .read(|s| {
-                s.screen.prompt.as_ref().is_some_and(|p| {
-                    s.engine
-                        .choices()
-                        .purposes
-                        .get(p)
-                        .is_some_and(|c| matches!(c.method, Method::AcceptAll | Method::RejectAll))
+    let pending = inner
+        .prompt
+        .try_borrow()
+        .map(|p| p.is_some())
+        .unwrap_or(false);
+    let decided_by_banner =
+        waiting == Some(true)
+            && pending
+            && inner
+                .read(|s| {
+                    s.screen.prompt.as_ref().is_some_and(|p| {
+                        s.engine.choices().purposes.get(p).is_some_and(|c| {
+                            matches!(c.method, Method::AcceptAll | Method::RejectAll)
+                        })
+                    })
                 })
-            })
-            .unwrap_or(false);
+                .unwrap_or(false);
     if decided_by_banner {
         let purpose = inner.write(|s| s.screen.prompt.take()).flatten();
         let allowed = purpose.is_some_and(|p| purpose_allowed(inner, &p, now));
@@ -529,13 +544,20 @@ fn seen(inner: &Rc<Inner>, event: &JsValue, control: &JsValue) -> bool {
         .map(|a| a.iter().map(|v| v.as_f64().unwrap_or(f64::NAN)).collect())
         .unwrap_or_default();
     let verdict = guard::Seen::from_numbers(&numbers)
-        .map_or(Err("the button could not be checked"), |s| guard::verdict(&s));
+        .map_or(Err("the button could not be checked"), |s| {
+            guard::verdict(&s)
+        });
     match verdict {
         Ok(()) => true,
         Err(why) => {
             inner.warn(
                 "guard",
-                &["Candor: a click was ignored because ", why, "; the widget shows its own look again."].concat(),
+                &[
+                    "Candor: a click was ignored because ",
+                    why,
+                    "; the widget shows its own look again.",
+                ]
+                .concat(),
             );
             let safe = inner.write(|s| !std::mem::replace(&mut s.safe_look, true));
             if safe == Some(true) {
@@ -627,7 +649,10 @@ pub(crate) fn on_storage(inner: &Rc<Inner>, event: JsValue) {
         let persistent = inner.storage.refresh(Area::Local, CHOICES);
         let session = inner.storage.get(Area::Session, GRANTS);
         let before = inner.read(|s| s.engine.encode_choices());
-        let _ = inner.write(|s| s.engine.load_choices(persistent.as_deref(), session.as_deref()));
+        let _ = inner.write(|s| {
+            s.engine
+                .load_choices(persistent.as_deref(), session.as_deref())
+        });
         let after = inner.read(|s| s.engine.encode_choices());
         if before != after {
             let generation = inner.next_generation();
@@ -708,7 +733,9 @@ pub(crate) fn watch(inner: &Rc<Inner>) {
 fn back_on_top(inner: &Inner) {
     let now = js::clock();
     let waiting = inner
-        .read(|s| s.banner(now) || s.screen.prompt.is_some() || s.screen.panel || s.screen.why.is_some())
+        .read(|s| {
+            s.banner(now) || s.screen.prompt.is_some() || s.screen.panel || s.screen.why.is_some()
+        })
         .unwrap_or(false);
     let Some((_, host)) = inner.handles() else {
         return;

@@ -25,7 +25,11 @@ fn states(states: &[(&str, bool)]) -> JsResult<Object> {
 }
 
 fn push(inner: &Inner, command: &str, states: &Object) -> JsResult<()> {
-    let gtag = inner.page.try_borrow().ok().and_then(|p| p.hooks.gtag.clone());
+    let gtag = inner
+        .page
+        .try_borrow()
+        .ok()
+        .and_then(|p| p.hooks.gtag.clone());
     if let Some(gtag) = gtag {
         gtag.call3(
             &JsValue::NULL,
@@ -49,7 +53,9 @@ fn default_queued() -> bool {
     };
     Array::from(&layer).iter().any(|entry| {
         let at = |i| Reflect::get_u32(&entry, i).ok().and_then(|v| v.as_string());
-        entry.is_object() && at(0).as_deref() == Some("consent") && at(1).as_deref() == Some("default")
+        entry.is_object()
+            && at(0).as_deref() == Some("consent")
+            && at(1).as_deref() == Some("default")
     })
 }
 

@@ -75,7 +75,7 @@ pub(crate) struct Committed {
     /// Cookie names and prefixes of the purposes not allowed.
     pub(crate) cookies: Vec<String>,
     /// The receipt and where it goes, when a choice was recorded here.
-    pub(crate) receipt: Option<(String, String)>,
+    pub(crate) receipt: Option<(String, candor_core::Receipt)>,
     /// Reload on a withdrawal.
     pub(crate) reload: bool,
 }
@@ -102,7 +102,7 @@ impl Committed {
         let receipt = match (&store.receipt_href, change.recorded) {
             (Some(href), true) => Some((
                 href.clone(),
-                store.engine.receipt(&store.ctx(now), &store.lang).to_json(),
+                store.engine.receipt(&store.ctx(now), &store.lang),
             )),
             _ => None,
         };
@@ -149,7 +149,7 @@ const CONSUMERS: [(&str, Consumer); 8] = [
     ("Consent Mode", consent_mode::update),
     ("cookies", cookies::clear),
     ("receipt", |_, c| match &c.receipt {
-        Some((url, text)) => js::beacon(url, text).map(|_| ()),
+        Some((url, receipt)) => js::beacon(url, &to_js(receipt)).map(|_| ()),
         None => Ok(()),
     }),
     ("reload", reload),
@@ -207,16 +207,9 @@ pub(crate) fn failed(inner: &Inner, name: &'static str, error: &JsValue) {
 
 /// Reload the page when a purpose that was allowed no longer is.
 fn reload(inner: &Rc<Inner>, c: &Committed) -> JsResult<()> {
-    let before = inner
-        .page
-        .try_borrow()
-        .ok()
-        .and_then(|p| p.allowed.clone());
-    let withdrawn = before.is_some_and(|b| {
-        b.iter()
-            .zip(&c.allowed)
-            .any(|(was, now)| *was && !*now)
-    });
+    let before = inner.page.try_borrow().ok().and_then(|p| p.allowed.clone());
+    let withdrawn =
+        before.is_some_and(|b| b.iter().zip(&c.allowed).any(|(was, now)| *was && !*now));
     if c.reload && withdrawn {
         js::reload()?;
     }
@@ -254,7 +247,9 @@ pub(crate) fn restyle(inner: &Inner) {
     let Some((root, _)) = inner.handles() else {
         return;
     };
-    let Some(css) = inner.read(|s| crate::views::style::sheet(&s.config().theme, s.dark, s.safe_look)) else {
+    let Some(css) =
+        inner.read(|s| crate::views::style::sheet(&s.config().theme, s.dark, s.safe_look))
+    else {
         return;
     };
     if js::set_style(&root, &css).is_err() {

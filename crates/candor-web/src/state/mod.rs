@@ -92,7 +92,13 @@ pub(crate) struct Change {
 
 impl Store {
     /// A store for `engine` in the shopper's context.
-    pub(crate) fn new(engine: Engine, session: String, lang: String, page_lang: String, gpc: bool) -> Self {
+    pub(crate) fn new(
+        engine: Engine,
+        session: String,
+        lang: String,
+        page_lang: String,
+        gpc: bool,
+    ) -> Self {
         Store {
             engine,
             session,
@@ -150,7 +156,12 @@ impl Store {
     /// Record choices made the same way. Returns whether every one was
     /// recorded (unknown and required purposes are not) and whether anything
     /// changed.
-    pub(crate) fn choose(&mut self, choices: &[(String, bool)], method: Method, now: u64) -> (bool, Change) {
+    pub(crate) fn choose(
+        &mut self,
+        choices: &[(String, bool)],
+        method: Method,
+        now: u64,
+    ) -> (bool, Change) {
         let (engine, ctx) = self.engine_mut(now);
         let mut all = true;
         let mut any = false;

@@ -242,8 +242,7 @@ fn why(store: &Store, texts: &Texts<'_>, w: &WhyRequest, now: u64, date: DateFor
             store.engine.decide(request, &ctx)
         };
         // The data used is its own line below: not repeated in the sentence.
-        let explanation =
-            explain::explain(config, texts, request, &decision, date, false);
+        let explanation = explain::explain(config, texts, request, &decision, date, false);
         (decision, explanation)
     });
     let purpose = config.purpose(&w.purpose).filter(|_| !w.invalid);
@@ -292,7 +291,11 @@ fn why(store: &Store, texts: &Texts<'_>, w: &WhyRequest, now: u64, date: DateFor
     Why {
         title: texts.get("whyTitle").to_owned(),
         close: texts.get("close").to_owned(),
-        purpose: purpose.map(|p| p.title.get(texts.lang(), texts.default_language()).to_owned()),
+        purpose: purpose.map(|p| {
+            p.title
+                .get(texts.lang(), texts.default_language())
+                .to_owned()
+        }),
         reason: decision.reason.as_str(),
         explanation,
         lines,

@@ -28,9 +28,21 @@ pub(crate) fn view(b: &Banner, parts: bool) -> El {
                 .map(|n| div("p", "note gpc").text(n.as_str())),
         );
     let actions = div("div", "actions").children([
-        part(button("btn", "accept-all", &b.accept), "button accept", parts),
-        part(button("btn", "reject-all", &b.reject), "button reject", parts),
-        part(button("btn", "customize", &b.customize), "button customize", parts),
+        part(
+            button("btn", "accept-all", &b.accept),
+            "button accept",
+            parts,
+        ),
+        part(
+            button("btn", "reject-all", &b.reject),
+            "button reject",
+            parts,
+        ),
+        part(
+            button("btn", "customize", &b.customize),
+            "button customize",
+            parts,
+        ),
     ]);
     let banner = part(div("section", "banner"), "banner", parts)
         .attr("role", "dialog")
@@ -71,16 +83,27 @@ mod tests {
     fn accept_and_reject_are_the_same_element_with_the_same_style() {
         let tree = view(&banner(), true);
         let all = tree.all();
-        let accept = all.iter().find(|e| e.get("data-action") == Some("accept-all"));
-        let reject = all.iter().find(|e| e.get("data-action") == Some("reject-all"));
+        let accept = all
+            .iter()
+            .find(|e| e.get("data-action") == Some("accept-all"));
+        let reject = all
+            .iter()
+            .find(|e| e.get("data-action") == Some("reject-all"));
         let (Some(accept), Some(reject)) = (accept, reject) else {
             panic!("both buttons")
         };
         assert_eq!(accept.get("class"), reject.get("class"));
         assert_eq!(accept.get("type"), Some("button"));
         assert_eq!(tree.get("role"), Some("dialog"));
-        assert_eq!(tree.get("aria-modal"), None, "the banner never blocks the page");
-        assert!(tree.text_content().contains("<b>personalize</b>"), "site text stays text");
+        assert_eq!(
+            tree.get("aria-modal"),
+            None,
+            "the banner never blocks the page"
+        );
+        assert!(
+            tree.text_content().contains("<b>personalize</b>"),
+            "site text stays text"
+        );
     }
 
     #[test]

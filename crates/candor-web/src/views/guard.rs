@@ -92,7 +92,11 @@ pub(crate) fn verdict(s: &Seen) -> Result<(), &'static str> {
         return Err("the button's text was too small");
     }
     let (r, g, b, a) = s.text;
-    let background = Rgb(byte(s.background.0), byte(s.background.1), byte(s.background.2));
+    let background = Rgb(
+        byte(s.background.0),
+        byte(s.background.1),
+        byte(s.background.2),
+    );
     // The text as seen: its colour laid over the background by its alpha.
     let text = Rgb(byte(r), byte(g), byte(b)).over(background, a);
     if !at_least(contrast(text, background), AA_TEXT) {
@@ -125,7 +129,9 @@ mod tests {
     #[test]
     fn the_default_look_passes() {
         assert_eq!(verdict(&good()), Ok(()));
-        let numbers = [1.0, 1.0, 255.0, 255.0, 255.0, 1.0, 29.0, 78.0, 216.0, 1.0, 16.0, 1.0, 128.0, 44.0, 0.0];
+        let numbers = [
+            1.0, 1.0, 255.0, 255.0, 255.0, 1.0, 29.0, 78.0, 216.0, 1.0, 16.0, 1.0, 128.0, 44.0, 0.0,
+        ];
         assert_eq!(Seen::from_numbers(&numbers), Some(good()));
         assert_eq!(Seen::from_numbers(&numbers[..3]), None);
     }

@@ -88,10 +88,7 @@ fn floating(b: &Button, parts: bool) -> El {
         .attr("viewBox", "0 0 24 24")
         .attr("aria-hidden", "true")
         .attr("focusable", "false")
-        .child(el("path").attr(
-            "d",
-            "M4 7h9m4 0h3M4 17h3m4 0h9M15 5v4M9 15v4",
-        ));
+        .child(el("path").attr("d", "M4 7h9m4 0h3M4 17h3m4 0h9M15 5v4M9 15v4"));
     part(
         button(["open ", b.side].concat().as_str(), "open", ""),
         "button open",

@@ -5,7 +5,7 @@
 //! bottom of the panel however long the list is.
 
 use super::tree::{button, div, el, El};
-use super::{link, lines, modal, part};
+use super::{lines, link, modal, part};
 use crate::state::model::{Panel, Row};
 
 fn row(r: &Row) -> El {
@@ -30,7 +30,11 @@ fn row(r: &Row) -> El {
         .child(div("p", "desc").text(r.description.as_str()))
         .children(lines(&r.lines))
         .children(r.notes.iter().map(|n| div("p", "note").text(n.as_str())))
-        .child_opt(r.gpc.as_ref().map(|n| div("p", "note gpc").text(n.as_str())))
+        .child_opt(
+            r.gpc
+                .as_ref()
+                .map(|n| div("p", "note gpc").text(n.as_str())),
+        )
 }
 
 /// The panel's tree (its backdrop holding it).
@@ -44,8 +48,16 @@ pub(crate) fn view(p: &Panel, parts: bool) -> El {
     }
     let list = div("ul", "purposes").children(p.rows.iter().map(row));
     let actions = div("div", "actions sticky").children([
-        part(button("btn", "accept-all", &p.accept), "button accept", parts),
-        part(button("btn", "reject-all", &p.reject), "button reject", parts),
+        part(
+            button("btn", "accept-all", &p.accept),
+            "button accept",
+            parts,
+        ),
+        part(
+            button("btn", "reject-all", &p.reject),
+            "button reject",
+            parts,
+        ),
         part(button("btn", "save", &p.save), "button save", parts),
     ]);
     let download = div("p", "more").child(button("linkish", "download-receipt", &p.download));
@@ -57,7 +69,12 @@ pub(crate) fn view(p: &Panel, parts: bool) -> El {
         parts,
         |panel| {
             panel
-                .child(div("div", "scroll").child(intro).child(list).child(download))
+                .child(
+                    div("div", "scroll")
+                        .child(intro)
+                        .child(list)
+                        .child(download),
+                )
                 .child(actions)
         },
     )
@@ -96,16 +113,35 @@ mod tests {
             .all()
             .into_iter()
             .filter(|e| e.get("type") == Some("checkbox"))
-            .map(|e| (e.get("data-purpose"), e.get("checked").is_some(), e.get("disabled").is_some()))
+            .map(|e| {
+                (
+                    e.get("data-purpose"),
+                    e.get("checked").is_some(),
+                    e.get("disabled").is_some(),
+                )
+            })
             .collect();
         assert_eq!(
             inputs,
-            [(Some("essential"), true, true), (Some("offers"), false, false)]
+            [
+                (Some("essential"), true, true),
+                (Some("offers"), false, false)
+            ]
         );
-        let actions: Vec<_> = tree.all().into_iter().filter_map(|e| e.get("data-action")).collect();
+        let actions: Vec<_> = tree
+            .all()
+            .into_iter()
+            .filter_map(|e| e.get("data-action"))
+            .collect();
         assert_eq!(
             actions,
-            ["close", "download-receipt", "accept-all", "reject-all", "save"]
+            [
+                "close",
+                "download-receipt",
+                "accept-all",
+                "reject-all",
+                "save"
+            ]
         );
     }
 }

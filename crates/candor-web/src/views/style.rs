@@ -25,8 +25,14 @@ pub(crate) fn sheet(theme: &Theme, dark: bool, safe: bool) -> String {
         ("--btn", p.accent.hex()),
         ("--btn-fg", p.on_accent.hex()),
         ("--focus", p.accent.hex()),
-        ("--radius", [&candor_core::text::u64_text(u64::from(theme.radius)), "px"].concat()),
-        ("color-scheme", (if dark { "dark" } else { "light" }).to_owned()),
+        (
+            "--radius",
+            [&candor_core::text::u64_text(u64::from(theme.radius)), "px"].concat(),
+        ),
+        (
+            "color-scheme",
+            (if dark { "dark" } else { "light" }).to_owned(),
+        ),
     ] {
         out.push_str(name);
         out.push(':');
@@ -52,7 +58,11 @@ mod tests {
     fn every_custom_property_is_important() {
         let s = sheet(&Theme::default(), false, false);
         let host = s.split('}').next().unwrap_or_default();
-        for decl in host.trim_start_matches(":host{").split(';').filter(|d| !d.is_empty()) {
+        for decl in host
+            .trim_start_matches(":host{")
+            .split(';')
+            .filter(|d| !d.is_empty())
+        {
             assert!(decl.ends_with("!important"), "{decl}");
         }
         assert!(s.contains("--bg:#ffffff!important"));

@@ -23,9 +23,11 @@ pub(crate) fn view(w: &Why, parts: bool) -> El {
     );
     body.extend(lines(&w.lines));
     if let Some(off) = &w.switch_off {
-        body.push(
-            div("div", "actions").child(part(button("btn", "switch-off", off), "button", parts)),
-        );
+        body.push(div("div", "actions").child(part(
+            button("btn", "switch-off", off),
+            "button",
+            parts,
+        )));
     }
     modal(
         "panel why",
