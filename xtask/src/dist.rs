@@ -133,7 +133,11 @@ pub fn sri(bytes: &[u8]) -> String {
     use base64::Engine as _;
     use sha2::Digest as _;
     let digest = sha2::Sha384::digest(bytes);
-    ["sha384-", &base64::engine::general_purpose::STANDARD.encode(digest)].concat()
+    [
+        "sha384-",
+        &base64::engine::general_purpose::STANDARD.encode(digest),
+    ]
+    .concat()
 }
 
 /// The `__CANDOR_SRI__` the loaders are built with:
@@ -469,7 +473,10 @@ pub fn build(root: &Path) -> Result<Vec<FileSize>> {
         hashes.push((lang.to_string(), sri(table.as_bytes())));
         languages.push(measure(&candor_dir.join(&name), &name)?);
     }
-    let sri_define = sri_json(&sri(&fs::read(&shipped).context("reading the wasm")?), &hashes);
+    let sri_define = sri_json(
+        &sri(&fs::read(&shipped).context("reading the wasm")?),
+        &hashes,
+    );
 
     println!("    bundling dist/candor/candor.js (loader, facade and glue in one classic script)");
     for f in JS_SOURCES {

@@ -85,7 +85,7 @@ const STEPS: &[Step] = &[
     Step { id: Id::ClippyWasm, group: Group::Core, browser: false, name: "clippy (wasm32)",
         what: "lint candor-core and candor-web (and its browser tests) for wasm32-unknown-unknown, warnings are errors" },
     Step { id: Id::CoreTests, group: Group::Core, browser: false, name: "core tests",
-        what: "candor-core's unit, property and doc tests (cargo test -p candor-core), then its unit and integration tests without the bundled French, German and Spanish tables, as the widget builds it" },
+        what: "candor-core's unit, property and doc tests (cargo test -p candor-core), then its unit and integration tests without the bundled French, German and Spanish tables, as the widget builds it; then candor-web's native unit tests (views, guard, actions)" },
     Step { id: Id::XtaskTests, group: Group::Core, browser: false, name: "xtask tests",
         what: "the task runner's own tests (cargo test -p xtask)" },
     Step { id: Id::CoreWasm, group: Group::Core, browser: false, name: "core builds for wasm",
@@ -307,6 +307,9 @@ fn run_step(id: Id, ctx: &mut Ctx, plan: &[&Step]) -> Result<Outcome> {
                 cmd.env("PROPTEST_CASES", "10000");
             }
             run(&mut cmd)?;
+            // The widget's pure parts (views, the guard's verdict, actions),
+            // natively; its browser side is the next group's.
+            run(&mut cargo(root, &["test", "-p", "candor-web", "--lib"]))?;
         }
         Id::XtaskTests => run(&mut cargo(root, &["test", "-p", "xtask"]))?,
         Id::CoreWasm => {
