@@ -32,12 +32,12 @@ for (const [high, low, how] of cases(SEED)) {
   test(`choices made under revision ${high} (${how}), then the config says revision ${low}: outdated, banner, nothing allowed`, async () => {
     const { page } = await b.open();
     let revision = high;
-    await page.route("**/candor.json", (route) =>
+    await page.route("**/candor.json", async (route) =>
       route.fulfill({
         status: 200,
         contentType: "application/json",
         body: JSON.stringify(
-          shopConfig((c) => {
+          await shopConfig((c) => {
             c.revision = revision;
           }),
         ),

@@ -12,6 +12,7 @@ import { HERE, action, url } from "../lib/browser.mjs";
 
 /** The fixture page with a click counter standing for the shop's own code. */
 export const PAGE = "/fixtures/hostile/page.html";
+/** The shop's config in this tree (ids, signals, channels); tests route the served one, see shopConfig(). */
 export const SHOP_CONFIG = JSON.parse(readFileSync(join(HERE, "..", "..", "www", "candor.json"), "utf8"));
 /** The shop's optional purposes: none may be allowed before a choice. */
 export const OPTIONAL = SHOP_CONFIG.purposes.filter((p) => !p.required).map((p) => p.id);
@@ -52,9 +53,19 @@ export function rng(seed) {
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** A copy of the shop's config with `change(config)` applied. */
-export function shopConfig(change = () => {}) {
-  const config = structuredClone(SHOP_CONFIG);
+let served = null;
+/**
+ * The shop's config as the server under test serves it (/candor.json), with
+ * `change(config)` applied: a build from another commit gets its own
+ * config's fields.
+ */
+export async function shopConfig(change = () => {}) {
+  if (served === null) {
+    const response = await fetch(url("/candor.json"));
+    assert.ok(response.ok, "the server under test serves /candor.json");
+    served = await response.text();
+  }
+  const config = JSON.parse(served);
   change(config);
   return config;
 }

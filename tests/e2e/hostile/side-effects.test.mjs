@@ -192,7 +192,7 @@ describe("one failing consumer blocks nothing else", () => {
       // The shop's config (googleConsentMode) with analytics cookies to clear.
       await routeConfig(
         page,
-        shopConfig((c) => {
+        await shopConfig((c) => {
           c.purposes.find((p) => p.id === "analytics").cookies = ["_ga", "_ga_*"];
         }),
       );

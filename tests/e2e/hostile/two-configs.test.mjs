@@ -10,7 +10,7 @@
 import assert from "node:assert/strict";
 import { afterEach, test } from "node:test";
 import { banner, url, useBrowser } from "../lib/browser.mjs";
-import { PAGE, SEED, assertAllowed, assertNoPageError, assertNothingAllowed, assertPageWorks, clickAction, pageHtml, rng, routeConfig, routePage, settle, shopConfig } from "./lib.mjs";
+import { PAGE, SEED, SHOP_CONFIG, assertAllowed, assertNoPageError, assertNothingAllowed, assertPageWorks, clickAction, pageHtml, rng, routeConfig, routePage, settle, shopConfig } from "./lib.mjs";
 
 const b = useBrowser({ timeout: 30_000 });
 afterEach(() => b.closeAll());
@@ -20,41 +20,40 @@ const CONFIG_B = "/fixtures/hostile/shop-b.json";
 
 const WORDS = ["Partner", "offers", "newsletter", "tracking", "friends", "profile", "loyalty", "club", "insights", "reach"];
 
-/** Shop B's config: the shop's, with `n` shown texts changed. Returns [config, what changed]. */
-function variantConfig(r) {
-  const changes = [];
-  const config = shopConfig((c) => {
-    for (let n = r.range(1, 3); n > 0; n -= 1) {
-      const text = `${r.pick(WORDS)} ${r.pick(WORDS)} ${r.int(1000)}`;
-      const kind = r.int(4);
-      if (kind === 0) {
-        const p = r.pick(c.purposes);
-        p.title = { ...(typeof p.title === "object" ? p.title : {}), en: text };
-        changes.push(`title of ${p.id}`);
-      } else if (kind === 1) {
-        const p = r.pick(c.purposes);
-        p.description = { ...(typeof p.description === "object" ? p.description : {}), en: text };
-        changes.push(`description of ${p.id}`);
-      } else if (kind === 2) {
-        const s = r.pick(c.signals);
-        s.label = { ...(typeof s.label === "object" ? s.label : {}), en: text };
-        changes.push(`label of signal ${s.id}`);
-      } else {
-        const ch = r.pick(c.channels);
-        ch.label = { ...(typeof ch.label === "object" ? ch.label : {}), en: text };
-        changes.push(`label of channel ${ch.id}`);
-      }
+/**
+ * Shop B's changes: 1 to 3 shown texts, picked by id from the shop's config
+ * in this tree. Returns [apply(config), what changed]; apply() edits the
+ * served config.
+ */
+function variantChanges(r) {
+  const edits = [];
+  for (let n = r.range(1, 3); n > 0; n -= 1) {
+    const text = `${r.pick(WORDS)} ${r.pick(WORDS)} ${r.int(1000)}`;
+    const kind = r.pick([
+      ["purposes", "title"],
+      ["purposes", "description"],
+      ["signals", "label"],
+      ["channels", "label"],
+    ]);
+    const id = r.pick(SHOP_CONFIG[kind[0]]).id;
+    edits.push([kind[0], id, kind[1], text]);
+  }
+  const apply = (config) => {
+    for (const [list, id, field, text] of edits) {
+      const item = config[list].find((x) => x.id === id);
+      item[field] = { ...(typeof item[field] === "object" ? item[field] : {}), en: text };
     }
-  });
-  return [config, [...new Set(changes)]];
+  };
+  const names = { purposes: "", signals: "signal ", channels: "channel " };
+  return [apply, [...new Set(edits.map(([list, id, field]) => `${field} of ${names[list]}${id}`))]];
 }
 
 const r = rng(SEED);
 for (let i = 0; i < 5; i += 1) {
-  const [config, changes] = variantConfig(r);
+  const [apply, changes] = variantChanges(r);
   test(`shop B on the same origin with other texts (${changes.join(", ")}; seed ${SEED}, #${i}): no choice there; A keeps its own`, async () => {
     const { page } = await b.open();
-    await routeConfig(page, config, url(CONFIG_B));
+    await routeConfig(page, await shopConfig(apply), url(CONFIG_B));
     await routePage(page, SHOP_B, pageHtml({ config: CONFIG_B }));
     await page.goto(url(PAGE));
     assert.deepEqual(await settle(page), { ok: true });

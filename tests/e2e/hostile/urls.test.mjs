@@ -97,7 +97,7 @@ async function check(field, values, { mustAccept = false } = {}) {
   await page.route("**/candor.json", (route) => route.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify(current) }));
   const failures = [];
   for (const value of values) {
-    current = shopConfig((c) => {
+    current = await shopConfig((c) => {
       c[field] = value;
     });
     page.errors.length = 0;
