@@ -281,19 +281,62 @@ fn system_packages(needs: Needs) -> Result<()> {
         "    missing system packages, installing with apt-get: {}",
         pkgs.join(" ")
     );
+    apt_install(&pkgs)
+}
+
+/// `apt-get update` and `apt-get install` of `pkgs` (through sudo unless root).
+fn apt_install(pkgs: &[&str]) -> Result<()> {
     if which("apt-get").is_none() {
         return Err(format!(
             "apt-get is not available: install these packages (or their equivalents) yourself: {}",
             pkgs.join(" ")
         ));
     }
-    for argv in apt_commands(is_root(), &pkgs) {
+    for argv in apt_commands(is_root(), pkgs) {
         let (program, args) = argv.split_first().ok_or("empty command")?;
         run(Command::new(program)
             .args(args)
             .env("DEBIAN_FRONTEND", "noninteractive"))?;
     }
     Ok(())
+}
+
+/// Where Debian puts each PostgreSQL version's server programs.
+pub const POSTGRES_LIB: &str = "/usr/lib/postgresql";
+
+/// The newest of Debian's PostgreSQL versions (folder names such as `15`).
+pub fn newest_postgres(versions: &[String]) -> Option<&str> {
+    versions
+        .iter()
+        .filter_map(|v| v.parse::<u32>().ok().map(|n| (n, v.as_str())))
+        .max()
+        .map(|(_, v)| v)
+}
+
+fn postgres_bin() -> Option<std::path::PathBuf> {
+    let versions: Vec<String> = fs::read_dir(POSTGRES_LIB)
+        .ok()?
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    let bin = Path::new(POSTGRES_LIB)
+        .join(newest_postgres(&versions)?)
+        .join("bin");
+    (bin.join("postgres").exists() && bin.join("initdb").exists()).then_some(bin)
+}
+
+/// The folder of Debian's PostgreSQL server programs (`initdb`, `pg_ctl`,
+/// `postgres`); installs the `postgresql` package when they are missing
+/// (candor-records' tests and load test run a throwaway cluster of it).
+pub fn postgres() -> Result<std::path::PathBuf> {
+    if let Some(bin) = postgres_bin() {
+        return Ok(bin);
+    }
+    println!("    PostgreSQL's server is missing, installing with apt-get: postgresql");
+    apt_install(&["postgresql"])?;
+    postgres_bin().ok_or_else(|| {
+        format!("installed postgresql, but found no server under {POSTGRES_LIB}/<version>/bin")
+    })
 }
 
 fn node() -> Result<()> {
@@ -393,6 +436,14 @@ mod tests {
         assert_eq!(user[0], ["sudo", "apt-get", "update"]);
         assert_eq!(user[1][0], "sudo");
         assert_eq!(user[1].last().map(String::as_str), Some("chromium"));
+    }
+
+    #[test]
+    fn the_newest_postgres_version_wins() {
+        let v = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(newest_postgres(&v(&["9", "15", "13"])), Some("15"));
+        assert_eq!(newest_postgres(&v(&["README", "16"])), Some("16"));
+        assert_eq!(newest_postgres(&v(&[])), None);
     }
 
     #[test]

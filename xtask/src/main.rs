@@ -7,6 +7,7 @@ mod fuzz;
 mod licenses;
 mod lockfile;
 mod pipeline;
+mod records;
 mod serve;
 mod util;
 
@@ -28,7 +29,9 @@ commands:
   build    build the widget: dist/candor/ (script tag) and dist/npm/ (npm
            package `candor`); print what a site downloads (raw, gzip, brotli),
            also written to dist/sizes.json
-  serve    build, then serve the demo shop on http://127.0.0.1:8080
+  serve    build, then serve the demo shop on http://127.0.0.1:8080, with
+           candor-records (the receipt collector, SQLite in target/records-demo/)
+           behind the shop's /consent-receipts; prints the dashboard's URL
              --port N     another port
              --no-build   serve the current dist/ as it is
              --csp        send a strict Content-Security-Policy on every response
@@ -51,6 +54,12 @@ commands:
              --runs N     page loads per widget and speed (default 15)
              --quick      3 runs, shorter criterion times (bench/results/ only)
              --no-build   measure the current dist/ as it is
+  records-load
+           candor-records under load on loopback, on SQLite and on a throwaway
+           PostgreSQL: receipts/s, p50/p99 latency, then kill -9 under load,
+           a restart and a count of every acknowledged receipt
+             --seconds N      measured seconds per database (default 20)
+             --concurrency N  requests in flight (default 32)
   help     this text
 ";
 
@@ -91,6 +100,7 @@ fn dispatch(args: &[String]) -> Result<()> {
         }
         "fuzz" => fuzz::fuzz(&root, &fuzz::options(rest)?),
         "bench" => bench::bench(&root, &bench::options(rest)?),
+        "records-load" => records::load(&root, records::load_options(rest)?),
         "help" | "-h" | "--help" => {
             print!("{USAGE}");
             Ok(())
@@ -181,13 +191,26 @@ fn serve(root: &std::path::Path, rest: &[String]) -> Result<()> {
         println!("warning: dist/candor/candor.js does not exist yet: run `cargo xtask build` (or drop --no-build)");
     }
     let csp = options.csp;
-    let server = serve::start(serve::Mounts::demo(root), options)?;
+    println!("\n==> starting candor-records, the shop's receipt collector");
+    let records = records::start_demo(root, options.port)?;
+    let mounts = serve::Mounts::demo(root).proxy("consent-receipts", records.addr);
+    let server = match serve::start(mounts, options) {
+        Ok(s) => s,
+        Err(e) => {
+            records.stop();
+            return Err(e);
+        }
+    };
     println!("\n==> serving the demo shop at {}/", server.url());
     println!("    www/ at /, dist/candor/ at /candor/, dist/npm/ at /npm/");
+    println!("    POST /consent-receipts (the config's receiptEndpoint) goes to candor-records");
+    println!("    dashboard: {}", records.dashboard_url());
+    println!("    token:     {}", records.token);
     if csp {
         println!("    with Content-Security-Policy: {}", serve::STRICT_CSP);
     }
     println!("    press Ctrl+C to stop\n");
     server.wait();
+    records.stop();
     Ok(())
 }

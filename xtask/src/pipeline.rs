@@ -56,6 +56,7 @@ enum Id {
     ClippyWasm,
     CoreTests,
     XtaskTests,
+    Records,
     CoreWasm,
     WebBrowser,
     Build,
@@ -88,6 +89,8 @@ const STEPS: &[Step] = &[
         what: "candor-core's unit, property and doc tests (cargo test -p candor-core), then its unit and integration tests without the bundled French, German and Spanish tables, as the widget builds it; then candor-web's native unit tests (views, guard, actions)" },
     Step { id: Id::XtaskTests, group: Group::Core, browser: false, name: "xtask tests",
         what: "the task runner's own tests (cargo test -p xtask)" },
+    Step { id: Id::Records, group: Group::Core, browser: false, name: "records tests",
+        what: "candor-records' tests, bad-input table included, on a SQLite file and on a throwaway PostgreSQL cluster (Debian's postgresql, a free loopback port, a temp folder; removed afterwards)" },
     Step { id: Id::CoreWasm, group: Group::Core, browser: false, name: "core builds for wasm",
         what: "cargo check -p candor-core --target wasm32-unknown-unknown, and its docs build without warnings" },
     Step { id: Id::WebBrowser, group: Group::Web, browser: true, name: "widget browser tests",
@@ -237,6 +240,9 @@ fn run_step(id: Id, ctx: &mut Ctx, plan: &[&Step]) -> Result<Outcome> {
                 node: will_run(Id::NpmAudit),
             };
             ensure::ensure(root, needs)?;
+            if will_run(Id::Records) {
+                crate::records::setup(root)?;
+            }
         }
         Id::Fmt => run(&mut cargo(root, &["fmt", "--all", "--check"]))
             .map_err(|e| format!("{e}\n  run `cargo fmt --all` to fix the formatting"))?,
@@ -312,6 +318,7 @@ fn run_step(id: Id, ctx: &mut Ctx, plan: &[&Step]) -> Result<Outcome> {
             run(&mut cargo(root, &["test", "-p", "candor-web", "--lib"]))?;
         }
         Id::XtaskTests => run(&mut cargo(root, &["test", "-p", "xtask"]))?,
+        Id::Records => crate::records::test(root)?,
         Id::CoreWasm => {
             run(&mut cargo(
                 root,
@@ -608,6 +615,7 @@ mod tests {
                 Id::ClippyWasm,
                 Id::CoreTests,
                 Id::XtaskTests,
+                Id::Records,
                 Id::CoreWasm
             ]
         );

@@ -4,7 +4,9 @@
 //! MIME types (`application/wasm` matters: streaming compilation refuses
 //! anything else), `Cache-Control: no-cache`, an optional strict CSP, no
 //! path traversal, loopback only. One thread per connection, so a browser's
-//! parallel requests run in parallel. std only.
+//! parallel requests run in parallel. std only. Optionally one path is
+//! proxied: `POST /consent-receipts` to candor-records, as a shop's own
+//! server would route its receipt endpoint ([`Mounts::proxy`]).
 
 use std::fs;
 use std::io::{self, BufRead, BufReader, Read, Write};
@@ -35,23 +37,45 @@ pub struct Options {
 }
 
 /// URL prefix → directory, first match wins; the empty prefix is the site.
+/// The second field: a path whose `POST`s go to another server.
 #[derive(Clone, Debug)]
-pub struct Mounts(Vec<(String, PathBuf)>);
+pub struct Mounts(Vec<(String, PathBuf)>, Option<(String, SocketAddr)>);
+
+/// Largest request body passed on to the proxied server.
+const MAX_PROXY_BODY: u64 = 1 << 20;
 
 impl Mounts {
     /// Any layout: `(prefix, directory)` pairs, first match wins, `""` is
     /// the site (used by `cargo xtask bench`).
     pub fn new(mounts: Vec<(String, PathBuf)>) -> Mounts {
-        Mounts(mounts)
+        Mounts(mounts, None)
+    }
+
+    /// `POST /<path>` goes to `POST /receipts` on `to` (candor-records),
+    /// with the browser's `Origin` and `Content-Type` and an
+    /// `X-Forwarded-For`.
+    pub fn proxy(mut self, path: &str, to: SocketAddr) -> Mounts {
+        self.1 = Some((path.to_string(), to));
+        self
+    }
+
+    /// Where a request goes when it is proxied.
+    fn proxied(&self, method: &str, target: &str) -> Option<SocketAddr> {
+        let (path, to) = self.1.as_ref()?;
+        let segments = sanitize(target).ok()?;
+        (method == "POST" && segments.len() == 1 && segments.first() == Some(path)).then_some(*to)
     }
 
     /// The demo layout under the repository root.
     pub fn demo(root: &Path) -> Mounts {
-        Mounts(vec![
-            ("candor".into(), root.join("dist/candor")),
-            ("npm".into(), root.join("dist/npm")),
-            (String::new(), root.join("www")),
-        ])
+        Mounts(
+            vec![
+                ("candor".into(), root.join("dist/candor")),
+                ("npm".into(), root.join("dist/npm")),
+                (String::new(), root.join("www")),
+            ],
+            None,
+        )
     }
 
     /// The directory and the path inside it that `segments` name.
@@ -171,12 +195,21 @@ pub struct Response {
 fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
+        201 => "Created",
+        204 => "No Content",
         301 => "Moved Permanently",
         400 => "Bad Request",
         403 => "Forbidden",
         404 => "Not Found",
         405 => "Method Not Allowed",
+        409 => "Conflict",
+        413 => "Content Too Large",
+        415 => "Unsupported Media Type",
+        422 => "Unprocessable Content",
+        429 => "Too Many Requests",
         431 => "Request Header Fields Too Large",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
         _ => "Internal Server Error",
     }
 }
@@ -349,6 +382,7 @@ fn handle(stream: TcpStream, mounts: &Mounts, options: &Options) -> io::Result<(
         );
         let mut close = version != "HTTP/1.1";
         let mut body_len: u64 = 0;
+        let (mut origin, mut content_type) = (None, None);
         for line in lines {
             let Some((name, value)) = line.split_once(':') else {
                 continue;
@@ -361,13 +395,37 @@ fn handle(stream: TcpStream, mounts: &Mounts, options: &Options) -> io::Result<(
                 body_len = value.parse().unwrap_or(0);
             } else if name.eq_ignore_ascii_case("transfer-encoding") {
                 close = true;
+            } else if name.eq_ignore_ascii_case("origin") {
+                origin = Some(value.to_string());
+            } else if name.eq_ignore_ascii_case("content-type") {
+                content_type = Some(value.to_string());
             }
         }
-        // Discard any request body so the next request starts cleanly.
-        if body_len > 0 {
-            io::copy(&mut (&mut reader).take(body_len), &mut io::sink())?;
-        }
-        let response = respond(mounts, method, target);
+        let response = match mounts.proxied(method, target) {
+            Some(_) if body_len > MAX_PROXY_BODY => {
+                close = true;
+                text_page(413, "That body is too large.")
+            }
+            Some(to) => {
+                let mut body = Vec::new();
+                (&mut reader).take(body_len).read_to_end(&mut body)?;
+                let client = writer.peer_addr().map(|a| a.ip()).ok();
+                forward(
+                    to,
+                    origin.as_deref(),
+                    content_type.as_deref(),
+                    &body,
+                    client,
+                )
+            }
+            None => {
+                // Discard any request body so the next request starts cleanly.
+                if body_len > 0 {
+                    io::copy(&mut (&mut reader).take(body_len), &mut io::sink())?;
+                }
+                respond(mounts, method, target)
+            }
+        };
         if options.log {
             println!("    {} {} {}", response.status, method, target);
         }
@@ -378,6 +436,69 @@ fn handle(stream: TcpStream, mounts: &Mounts, options: &Options) -> io::Result<(
     }
     let _ = writer.shutdown(Shutdown::Write);
     Ok(())
+}
+
+/// Passes one `POST` on to `POST /receipts` at `to` and brings its answer
+/// back (502 when nothing answers).
+fn forward(
+    to: SocketAddr,
+    origin: Option<&str>,
+    content_type: Option<&str>,
+    body: &[u8],
+    client: Option<std::net::IpAddr>,
+) -> Response {
+    let attempt = || -> io::Result<Response> {
+        let mut s = TcpStream::connect_timeout(&to, Duration::from_secs(5))?;
+        s.set_read_timeout(Some(Duration::from_secs(30)))?;
+        let mut head = format!(
+            "POST /receipts HTTP/1.1\r\nHost: {to}\r\nConnection: close\r\nContent-Length: {}\r\n",
+            body.len()
+        );
+        for (name, value) in [
+            ("Origin", origin.map(str::to_string)),
+            ("Content-Type", content_type.map(str::to_string)),
+            ("X-Forwarded-For", client.map(|ip| ip.to_string())),
+        ] {
+            if let Some(v) = value {
+                head.push_str(&format!("{name}: {v}\r\n"));
+            }
+        }
+        head.push_str("\r\n");
+        let mut request = head.into_bytes();
+        request.extend_from_slice(body);
+        s.write_all(&request)?;
+        let mut raw = Vec::new();
+        s.read_to_end(&mut raw)?;
+        let split = raw
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .ok_or_else(|| io::Error::other("no end of headers"))?;
+        let head = String::from_utf8_lossy(raw.get(..split).unwrap_or_default()).into_owned();
+        let status = head
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse::<u16>().ok())
+            .ok_or_else(|| io::Error::other("no status"))?;
+        let mut headers = Vec::new();
+        for line in head.lines().skip(1) {
+            if let Some((name, value)) = line.split_once(':') {
+                if name.eq_ignore_ascii_case("content-type") {
+                    headers.push(("Content-Type", value.trim().to_string()));
+                }
+            }
+        }
+        Ok(Response {
+            status,
+            headers,
+            body: raw.get(split + 4..).unwrap_or_default().to_vec(),
+        })
+    };
+    attempt().unwrap_or_else(|_| {
+        text_page(
+            502,
+            "The receipt collector (candor-records) did not answer.",
+        )
+    })
 }
 
 /// Reads up to the blank line ending the headers. `None` on a closed or idle
@@ -589,6 +710,54 @@ mod tests {
             (r.status, r.body.as_slice()),
             (404, b"custom 404".as_slice())
         );
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn the_receipt_endpoint_is_proxied_with_origin_and_client() {
+        let upstream = TcpListener::bind("127.0.0.1:0").unwrap();
+        let to = upstream.local_addr().unwrap();
+        let seen = thread::spawn(move || {
+            let (mut s, _) = upstream.accept().unwrap();
+            let mut buf = vec![0u8; 4096];
+            let mut got = Vec::new();
+            while !String::from_utf8_lossy(&got).ends_with("{\"a\":1}") {
+                let n = s.read(&mut buf).unwrap();
+                got.extend_from_slice(&buf[..n]);
+            }
+            s.write_all(b"HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}").unwrap();
+            String::from_utf8(got).unwrap()
+        });
+        let dir = temp_site();
+        let mounts = Mounts::demo(&dir).proxy("consent-receipts", to);
+        assert_eq!(mounts.proxied("POST", "/consent-receipts"), Some(to));
+        assert_eq!(mounts.proxied("GET", "/consent-receipts"), None);
+        assert_eq!(mounts.proxied("POST", "/consent-receipts/x"), None);
+        let server = start(
+            mounts,
+            Options {
+                port: 0,
+                csp: false,
+                log: false,
+            },
+        )
+        .unwrap();
+        let addr = server.url().trim_start_matches("http://").to_string();
+        let mut s = TcpStream::connect(&addr).unwrap();
+        s.write_all(b"POST /consent-receipts HTTP/1.1\r\nHost: x\r\nOrigin: http://127.0.0.1:8080\r\nContent-Type: text/plain;charset=UTF-8\r\nContent-Length: 7\r\nConnection: close\r\n\r\n{\"a\":1}").unwrap();
+        let mut text = String::new();
+        s.read_to_string(&mut text).unwrap();
+        assert!(text.starts_with("HTTP/1.1 201 Created\r\n"), "{text}");
+        assert!(text.ends_with("\r\n\r\n{}"), "{text}");
+        let request = seen.join().unwrap();
+        assert!(
+            request.starts_with("POST /receipts HTTP/1.1\r\n"),
+            "{request}"
+        );
+        assert!(request.contains("Origin: http://127.0.0.1:8080\r\n"));
+        assert!(request.contains("Content-Type: text/plain;charset=UTF-8\r\n"));
+        assert!(request.contains("X-Forwarded-For: 127.0.0.1\r\n"));
+        server.stop();
         let _ = fs::remove_dir_all(&dir);
     }
 
