@@ -24,9 +24,6 @@ try {
   state.textContent = "Candor started from the npm package.";
   render(candor);
   candor.on("change", () => render(candor));
-  for (const button of document.querySelectorAll("[data-shop-action='privacy-choices']")) {
-    button.addEventListener("click", () => candor.show());
-  }
 } catch (error) {
   state.textContent = `Candor did not start: ${error && error.message ? error.message : error}`;
   console.error(error);

@@ -362,15 +362,6 @@ function markCurrentNav() {
   }
 }
 
-function wirePrivacyButtons() {
-  for (const button of document.querySelectorAll("[data-shop-action='privacy-choices']")) {
-    button.addEventListener("click", () => {
-      if (candor) candor.show();
-      else location.href = "/privacy.html";
-    });
-  }
-}
-
 // Analytics is a separate script, injected only once the shopper allows it.
 // analytics.js itself stops counting if the choice is withdrawn later.
 let analyticsInjected = false;
@@ -394,7 +385,6 @@ function dropDataWithoutConsent(c) {
 
 updateCartCount();
 markCurrentNav();
-wirePrivacyButtons();
 withCandor(gateAnalytics);
 withCandor(dropDataWithoutConsent);
 window.addEventListener("storage", updateCartCount);

@@ -150,6 +150,17 @@ pub fn sri_json(wasm: &str, texts: &[(String, String)]) -> String {
     serde_json::json!({ "wasm": wasm, "i18n": i18n }).to_string()
 }
 
+/// A classic script that never throws at load: `script` in a `try`, whose
+/// `catch` says on the console why Candor could not start.
+pub fn guard_script(script: &str) -> String {
+    [
+        "try{",
+        script.trim_end(),
+        "\n}catch(e){try{console.warn(\"Candor: could not start: \"+(e&&e.message))}catch(_){}}\n",
+    ]
+    .concat()
+}
+
 /// The renames [`MINIFY_NAMES_PASS`] prints: `{"imports": [[module, old,
 /// new], …], "exports": [[old, new], …]}`. Returns the import module (one
 /// for every import, as wasm-bindgen writes them), the import renames and
@@ -493,6 +504,11 @@ pub fn build(root: &Path) -> Result<Vec<FileSize>> {
         &sri_define,
         true,
     )?;
+    // Whatever a page broke before candor.js ran (a built-in the bundle
+    // captures at load, say), nothing is thrown into the page: the console
+    // says why Candor could not start.
+    let bundled = read(&candor_js)?;
+    fs::write(&candor_js, guard_script(&bundled)).context("writing candor.js")?;
     run(Command::new("node").arg("--check").arg(&candor_js))
         .map_err(|e| format!("candor.js is not valid JavaScript: {e}"))?;
 
@@ -610,6 +626,13 @@ fn copy(from: &Path, to: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_script_never_throws_at_load() {
+        let guarded = guard_script("(()=>{throw new Error(\"x\")})();\n");
+        assert!(guarded.starts_with("try{(()=>"));
+        assert!(guarded.ends_with("}catch(e){try{console.warn(\"Candor: could not start: \"+(e&&e.message))}catch(_){}}\n"));
+    }
 
     #[test]
     fn sri_is_sha384_in_base64() {

@@ -173,8 +173,8 @@ impl<K: Ord, V> SortedMap<K, V> {
     /// absent: `BTreeMap`'s `entry(key).or_insert_with(default)`.
     ///
     /// ```
-    /// use candor_core::SortedMap;
-    /// let mut m: SortedMap<String, Vec<u64>> = SortedMap::new();
+    /// use candor_core::Map;
+    /// let mut m: Map<String, Vec<u64>> = Map::new();
     /// m.get_or_insert_with("email".to_string(), Vec::new).push(1);
     /// m.get_or_insert_with("email".to_string(), Vec::new).push(2);
     /// assert_eq!(m.get("email"), Some(&vec![1, 2]));

@@ -6,7 +6,7 @@
 // failure ends in `fail`, which rejects `ready` with a `Candor:` message
 // and says why on the console.
 
-import { candorGtag, candorMessage, candorWarn } from "./facade.js";
+import { candorGtag, candorMessage, candorWarn, then } from "./facade.js";
 
 const apply = Reflect.apply;
 const fetchFn = window.fetch;
@@ -21,7 +21,6 @@ const wasmCompile = WebAssembly.compile;
 const wasmCompileStreaming = WebAssembly.compileStreaming;
 const responseText = Response.prototype.text;
 const responseClone = Response.prototype.clone;
-const promiseThen = Promise.prototype.then;
 const PromiseCtor = Promise;
 const stringSlice = String.prototype.slice;
 const StringCtor = String;
@@ -134,7 +133,7 @@ export function textLoader(locate) {
         if (text.length > MAX_TEXT_BYTES) throw new Error("Candor: the " + lang + " texts are too large");
         return text;
       })();
-      call(promiseThen, files[lang], undefined, () => {});
+      then(files[lang], undefined, () => {});
     }
     return files[lang];
   }

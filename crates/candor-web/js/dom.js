@@ -409,6 +409,15 @@ export function pageScheme() {
 // ------------------------------------------------------------------ views
 
 const TAGS = ["section", "div", "h2", "p", "ul", "li", "label", "input", "span", "a", "button", "svg", "path"];
+// Every attribute a view sets: anything else (an `on…` handler, `style`)
+// is never set. A list compared by identity, not string methods a page
+// could have broken.
+const ATTRIBUTES = [
+  "class", "id", "role", "tabindex", "type", "lang", "dir", "part", "title", "hidden", "inert",
+  "aria-labelledby", "aria-describedby", "aria-modal", "aria-label", "aria-hidden",
+  "data-action", "data-purpose", "data-reason", "data-slot", "checked", "disabled", "href",
+  "viewBox", "d", "focusable",
+];
 const SVG = "http://www.w3.org/2000/svg";
 const createElementNS = D.createElementNS;
 const createTextNode = D.createTextNode;
@@ -423,9 +432,7 @@ function build(node, svg) {
   const el = inSvg ? call(createElementNS, doc, SVG, tag) : call(createElement, doc, tag);
   const attrs = node[1];
   for (const name in attrs) {
-    const lower = call(stringToLower, name);
-    if (call(stringStartsWith, lower, "on") || lower === "style" || lower === "srcdoc") continue;
-    call(setAttribute, el, name, attrs[name]);
+    if (call(arrayIndexOf, ATTRIBUTES, name) >= 0) call(setAttribute, el, name, attrs[name]);
   }
   for (let i = 2; i < node.length; i += 1) call(appendChild, el, build(node[i], inSvg));
   return el;
@@ -640,7 +647,7 @@ export function activate(allowed) {
     }
     const type = call(getAttribute, el, "type");
     if (type === null || call(stringToLower, call(stringTrim, type)) !== "text/plain") continue;
-    const tt = trustedTypes && trustedTypes.getPolicyNames ? trusted() : null;
+    const tt = trustedTypes ? trusted() : null;
     const needsTT = Boolean(trustedTypes) && !tt;
     const script = call(createElement, doc, "script");
     const names = call(getAttributeNames, el);
@@ -785,3 +792,4 @@ export function inFront() {
 }
 
 freeze(TAGS);
+freeze(ATTRIBUTES);

@@ -10,7 +10,7 @@ const apply = Reflect.apply;
 const freeze = Object.freeze;
 const PromiseCtor = Promise;
 const promiseResolve = Promise.resolve.bind(Promise);
-const promiseThen = Promise.prototype.then;
+
 const MapCtor = Map;
 const mapGet = Map.prototype.get;
 const mapSet = Map.prototype.set;
@@ -40,8 +40,23 @@ const idb = win.indexedDB;
 const BroadcastChannelCtor = win.BroadcastChannel;
 
 const call = (fn, self, ...args) => apply(fn, self, args);
-/** `p.then(ok, fail)` with the built-in `then`, whatever the page did to it. */
-const then = (p, ok, fail) => call(promiseThen, p, ok, fail);
+/**
+ * `p.then(ok, fail)` without looking up `then`: `await` settles a native
+ * promise through the engine's own steps, whatever the page did to
+ * `Promise.prototype.then`.
+ */
+export function then(p, ok, fail) {
+  return (async () => {
+    let value;
+    try {
+      value = await p;
+    } catch (e) {
+      if (fail) return fail(e);
+      throw e;
+    }
+    return ok ? ok(value) : value;
+  })();
+}
 
 export const CANDOR_NOT_READY = "Not allowed: your privacy choices are not loaded yet.";
 

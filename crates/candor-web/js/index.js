@@ -9,7 +9,7 @@
 // `candor_web_bg.wasm` and `i18n/<lang>.txt`.
 
 import init, { Widget } from "./candor_web.js";
-import { createCandor } from "./facade.js";
+import { createCandor, then } from "./facade.js";
 import { launch, loadWasm, textLoader, warmStorage } from "./boot.js";
 
 // SRI hashes of the wasm and the language files, written by the build.
@@ -59,7 +59,7 @@ export async function start(config, options) {
       ? textLoader((lang) => [new URL("i18n/" + lang + ".txt", base), SRI.i18n[lang]])
       : (lang) =>
           TEXTS[lang]
-            ? TEXTS[lang]().then((m) => m.default)
+            ? then(TEXTS[lang](), (m) => m.default)
             : Promise.reject(new Error("Candor: no " + lang + " texts"));
     warmStorage();
     await init({ module_or_path: await wasm });

@@ -9,7 +9,7 @@
 // first moment and answers "not allowed" until the widget is ready.
 
 import init, { Widget } from "./candor_web.js";
-import { createCandor, candorWarn } from "./facade.js";
+import { createCandor, candorWarn, then } from "./facade.js";
 import { consentDefault, fetchConfig, inlineConfig, launch, loadWasm, textLoader, warmStorage, bodyReady } from "./boot.js";
 
 // SRI hashes of the files candor.js loads, written by the build.
@@ -23,7 +23,6 @@ const srcGet = Object.getOwnPropertyDescriptor(HTMLScriptElement.prototype, "src
 const baseURIGet = Object.getOwnPropertyDescriptor(Node.prototype, "baseURI").get;
 const URLCtor = URL;
 const getOwnProperty = Object.getOwnPropertyDescriptor;
-const promiseThen = Promise.prototype.then;
 const ErrorCtor = Error;
 
 function start() {
@@ -69,9 +68,9 @@ function start() {
     }
     await launch(controls, Widget, text, texts);
   })();
-  call(promiseThen, run, undefined, (e) => controls.fail(e));
+  then(run, undefined, (e) => controls.fail(e));
   // Whichever fails first, the other rejection is not left unhandled.
-  call(promiseThen, wasm, undefined, () => {});
+  then(wasm, undefined, () => {});
 }
 
 // A second include does nothing. (`window.candor` may also be the

@@ -150,8 +150,10 @@ impl Widget {
             page.root = Some(root);
             page.listeners = vec![click, key];
         }
-        effects::restyle(inner);
-        Ok(())
+        // The banner (or the floating button); a failure here is told to
+        // the loader, which says on the console that the choices could
+        // not be shown (a render is also tried again a moment later).
+        effects::restyle(inner)
     }
 
     /// Start the page integrations, once the banner is on screen: the

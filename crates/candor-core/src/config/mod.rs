@@ -3,7 +3,7 @@
 //!
 //! [`Config::from_json`] parses in two steps:
 //!
-//! 1. **Shape.** [`crate::json`] reads the text into a tree (syntax errors
+//! 1. **Shape.** The crate's own strict JSON reader reads the text into a tree (syntax errors
 //!    keep serde_json's wording and `at line L column C`), then the tree is
 //!    checked against a table of the document's fields and their types,
 //!    rejecting unknown fields and wrong types with serde's wording and the

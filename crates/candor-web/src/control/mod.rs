@@ -117,6 +117,8 @@ pub(crate) struct Inner {
     dates: RefCell<Option<Function>>,
     /// Warnings already given, by subject.
     warned: RefCell<Vec<&'static str>>,
+    /// Failed renders tried again in a row.
+    retries: Cell<u32>,
 }
 
 impl Inner {
@@ -132,6 +134,7 @@ impl Inner {
             opener: RefCell::new(JsValue::NULL),
             dates: RefCell::new(None),
             warned: RefCell::new(Vec::new()),
+            retries: Cell::new(0),
         }
     }
 
@@ -216,8 +219,13 @@ impl Inner {
     }
 }
 
-/// Bring the screen in line with the store.
-pub(crate) fn render(inner: &Inner) -> JsResult<()> {
+/// Most times a failed render is tried again on its own.
+const RENDER_RETRIES: u32 = 3;
+
+/// Bring the screen in line with the store. A render that fails (a DOM
+/// call that threw) leaves nothing half-known: every slot is rebuilt next
+/// time, and the next time comes by itself a moment later, a few times.
+pub(crate) fn render(inner: &Rc<Inner>) -> JsResult<()> {
     let Some((root, _)) = inner.handles() else {
         return Ok(());
     };
@@ -226,16 +234,30 @@ pub(crate) fn render(inner: &Inner) -> JsResult<()> {
     };
     let old = inner.view.try_borrow_mut().ok().and_then(|mut v| v.take());
     let result = views::render(&root, &new, old.as_ref());
-    if result.is_ok() {
-        if let Ok(mut v) = inner.view.try_borrow_mut() {
-            *v = Some(new);
+    match &result {
+        Ok(()) => {
+            inner.retries.set(0);
+            if let Ok(mut v) = inner.view.try_borrow_mut() {
+                *v = Some(new);
+            }
         }
+        Err(_) if inner.retries.get() < RENDER_RETRIES => {
+            inner.retries.set(inner.retries.get() + 1);
+            let weak = Rc::downgrade(inner);
+            let again = Closure::once_into_js(move || {
+                if let Some(inner) = weak.upgrade() {
+                    let _ = render(&inner);
+                }
+            });
+            let _ = js::later(again.unchecked_ref(), 50.0);
+        }
+        Err(_) => {}
     }
     result
 }
 
 /// Forget what was rendered, so that the next render rebuilds every slot.
-pub(crate) fn rerender_all(inner: &Inner) -> JsResult<()> {
+pub(crate) fn rerender_all(inner: &Rc<Inner>) -> JsResult<()> {
     if let Ok(mut v) = inner.view.try_borrow_mut() {
         *v = None;
     }
@@ -481,7 +503,7 @@ fn remember_opener(inner: &Inner) {
     }
 }
 
-fn show_modal(inner: &Inner, slot: &str) {
+fn show_modal(inner: &Rc<Inner>, slot: &str) {
     if render(inner).is_err() {
         let _ = rerender_all(inner);
     }
@@ -492,7 +514,7 @@ fn show_modal(inner: &Inner, slot: &str) {
 }
 
 /// Close a panel: focus returns where it was (or to the floating button).
-fn close_modal(inner: &Inner) {
+fn close_modal(inner: &Rc<Inner>) {
     if render(inner).is_err() {
         let _ = rerender_all(inner);
     }
@@ -561,7 +583,9 @@ fn seen(inner: &Rc<Inner>, event: &JsValue, control: &JsValue) -> bool {
             );
             let safe = inner.write(|s| !std::mem::replace(&mut s.safe_look, true));
             if safe == Some(true) {
-                crate::effects::restyle(inner);
+                if let Err(e) = crate::effects::restyle(inner) {
+                    crate::effects::failed(inner, "screen", &e);
+                }
             }
             let _ = js::raise(&host);
             false

@@ -243,19 +243,17 @@ pub(crate) fn start(inner: &Rc<Inner>) {
 }
 
 /// The stylesheet again (theme, scheme, safe look), and every slot.
-pub(crate) fn restyle(inner: &Inner) {
+pub(crate) fn restyle(inner: &Rc<Inner>) -> JsResult<()> {
     let Some((root, _)) = inner.handles() else {
-        return;
+        return Ok(());
     };
     let Some(css) =
         inner.read(|s| crate::views::style::sheet(&s.config().theme, s.dark, s.safe_look))
     else {
-        return;
+        return Ok(());
     };
-    if js::set_style(&root, &css).is_err() {
-        inner.warn("style", "Candor: the widget's stylesheet could not be set.");
-    }
-    let _ = control::rerender_all(inner);
+    js::set_style(&root, &css)?;
+    control::rerender_all(inner)
 }
 
 #[derive(Serialize)]
