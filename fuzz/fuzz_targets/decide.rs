@@ -3,7 +3,7 @@
 //! (`fuzz/fixtures/decide.json`), checked against invariants written
 //! independently of the engine:
 //!
-//! - nothing is allowed without a valid current grant (right revision, not
+//! - nothing is allowed without a valid current grant (same revision, not
 //!   from the future beyond the skew, not expired, same session for session
 //!   grants, explicit under GPC for sale-or-share) or a required purpose, nor
 //!   with a sensitive, demographic (under "deny") or undeclared signal, nor on
@@ -19,7 +19,7 @@ use candor_core::config::{SignalKind, DAY_MS};
 use candor_core::decide::CLOCK_SKEW_MS;
 use candor_core::stored::{encode_choices, encode_ledger, MAX_TIME};
 use candor_core::{
-    Choice, Choices, Config, Context, Duration, Engine, Ledger, Method, Reason, Request, SortedMap,
+    Choice, Choices, Config, Context, Duration, Engine, Ledger, Map as SortedMap, Method, Reason, Request,
 };
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
@@ -195,7 +195,7 @@ fn stored_forms(s: &Stored) -> (Option<String>, Option<String>, Option<String>) 
         updated_at: s.updated_at.ms(),
         purposes,
     };
-    let (p, sess) = encode_choices(&choices);
+    let (p, sess) = encode_choices(&choices, &config().fingerprint());
     let mut ledger = Ledger::default();
     for (channel, times) in s.ledger.iter().take(6) {
         let mut times: Vec<u64> = times.iter().take(8).map(Time::ms).collect();
@@ -244,7 +244,7 @@ impl World {
         };
         let gpc_ok = !(self.gpc && p.sale_or_share) || c.explicit;
         c.granted
-            && c.revision >= config.revision
+            && c.revision == config.revision
             && !from_future
             && !expired
             && session_ok

@@ -125,7 +125,7 @@ for (const width of [320, 360]) {
           assert.ok(box && box.y >= 0 && box.y + box.height <= 640, `${name} in view: ${JSON.stringify(box)}`);
         }
         await page.locator(`#candor [data-slot="panel"] [data-action="reject-all"]`).click();
-        await page.evaluate(() => window.candor.ask("email-deals"));
+        await page.evaluate(() => void window.candor.ask("email-deals"));
         await page.locator('#candor [data-slot="prompt"]').waitFor();
         assert.deepEqual(await clipped(page), [], "prompt");
         await page.keyboard.press("Escape");
@@ -158,7 +158,7 @@ test("screenshots of each state, desktop and phone, light and dark", async () =>
       await page.locator('#candor [data-slot="panel"] [role="dialog"]').waitFor();
       await shot("2-panel");
       await page.locator(`#candor [data-slot="panel"] [data-action="reject-all"]`).click();
-      await page.evaluate(() => window.candor.ask("email-deals"));
+      await page.evaluate(() => void window.candor.ask("email-deals"));
       await page.locator('#candor [data-slot="prompt"]').waitFor();
       await shot("3-prompt");
       await page.keyboard.press("Escape");

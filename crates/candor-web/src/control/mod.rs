@@ -360,7 +360,15 @@ pub(crate) fn dispatch(inner: &Rc<Inner>, action: Action) -> bool {
                 Action::Reset => js::random_hex(16).unwrap_or_default(),
                 _ => String::new(),
             };
+            // Accept all and Reject all are final answers, from the banner
+            // or the panel: the panel closes.
+            let closes = matches!(choice, Action::AcceptAll | Action::RejectAll)
+                && inner.read(|s| s.screen.panel) == Some(true);
             let result = inner.write(|s| match &choice {
+                Action::AcceptAll | Action::RejectAll if closes => {
+                    s.screen.panel = false;
+                    (true, s.choose_all(choice == Action::AcceptAll, now))
+                }
                 Action::AcceptAll => (true, s.choose_all(true, now)),
                 Action::RejectAll => (true, s.choose_all(false, now)),
                 Action::Set(p, granted, method) => s.choose(&[(p.clone(), *granted)], *method, now),
@@ -378,6 +386,9 @@ pub(crate) fn dispatch(inner: &Rc<Inner>, action: Action) -> bool {
                 settle_prompt(inner, false, "dismissed");
             }
             commit(inner, change, now);
+            if closes {
+                close_modal(inner);
+            }
             all
         }
     }
