@@ -52,21 +52,34 @@ export const TEXT_FILES = ["fr", "de", "es"];
 /** Largest language file accepted (the wasm checks it too). */
 const MAX_TEXT_BYTES = 32 * 1024;
 
-/** Whether `url` is on another origin than the page. */
+/** `[file's origin, page's origin]` when `url` is on another origin than the page, else null. */
 function crossOrigin(url) {
   try {
-    return call(urlOrigin, new URLCtor(url)) !== call(locationOrigin, win.location);
+    const file = call(urlOrigin, new URLCtor(url));
+    const page = call(locationOrigin, win.location);
+    return file !== page ? [file, page] : null;
   } catch (e) {
-    return false;
+    return null;
   }
 }
 
-/** A `Candor:` error for a file that could not be fetched, naming CORS when it may be why. */
-function fetchError(what, url, detail) {
+/**
+ * A `Candor:` error for a file that could not be fetched. When the fetch
+ * itself failed (`blocked`: no response at all) and the file is on another
+ * origin, it says that CORS applies and which header that server must send:
+ * a missing `Access-Control-Allow-Origin` is the usual cause on a CDN. (An
+ * HTTP status means the response was readable, so CORS was not the cause.)
+ */
+function fetchError(what, url, detail, blocked) {
   let message = "Candor: could not load " + what + " from " + url + ": " + detail;
-  if (crossOrigin(url)) {
+  const origins = blocked ? crossOrigin(url) : null;
+  if (origins) {
     message +=
-      ". It is on another origin than the page: its server must send `Access-Control-Allow-Origin` (for example `*`) for candor_web_bg.wasm and i18n/*.txt";
+      ". It is on another origin than the page, so CORS applies: the server at " +
+      origins[0] +
+      " must send the header `Access-Control-Allow-Origin: *` (or `Access-Control-Allow-Origin: " +
+      origins[1] +
+      "`) with candor_web_bg.wasm and i18n/*.txt, or the browser blocks them (the console then shows a CORS error for the file)";
   }
   return new Error(message);
 }
@@ -92,7 +105,7 @@ export async function loadWasm(url, integrity) {
   try {
     response = await get(href, integrity);
   } catch (e) {
-    throw fetchError("the widget (candor_web_bg.wasm)", href, "missing, altered or blocked (" + detail(e) + ")");
+    throw fetchError("the widget (candor_web_bg.wasm)", href, "missing, altered or blocked (" + detail(e) + ")", true);
   }
   if (!call(responseOk, response)) throw fetchError("the widget (candor_web_bg.wasm)", href, "HTTP " + call(responseStatus, response));
   if (wasmCompileStreaming) {
@@ -126,7 +139,7 @@ export function textLoader(locate) {
           response = await get(StringCtor(url), integrity);
         } catch (e) {
           // With `integrity`, a missing or altered file is a network error.
-          throw fetchError("the " + lang + " texts (i18n/" + lang + ".txt)", StringCtor(url), "missing, altered or blocked (" + detail(e) + ")");
+          throw fetchError("the " + lang + " texts (i18n/" + lang + ".txt)", StringCtor(url), "missing, altered or blocked (" + detail(e) + ")", true);
         }
         if (!call(responseOk, response)) throw fetchError("the " + lang + " texts (i18n/" + lang + ".txt)", StringCtor(url), "HTTP " + call(responseStatus, response));
         const text = await call(responseText, response);
