@@ -21,7 +21,8 @@ pub struct Needs {
     pub build: bool,
     /// wasm-pack, Chromium, ChromeDriver: the widget's browser tests.
     pub browser: bool,
-    /// Chromium, node, npm and the e2e packages: the end-to-end tests.
+    /// Chromium, node, npm, the e2e packages and the bundler apps'
+    /// packages: the end-to-end and bundler tests.
     pub e2e: bool,
     /// node and npm alone (the npm audit).
     pub node: bool,
@@ -158,8 +159,33 @@ pub fn ensure(root: &Path, needs: Needs) -> Result<()> {
             &root.join("tests/e2e"),
             "the end-to-end tests' packages",
         )?;
+        for app in bundler_apps(&root.join(BUNDLERS_DIR)) {
+            let name = app
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            npm_packages(root, &app, &format!("the {name} app's packages"))?;
+        }
     }
     Ok(())
+}
+
+/// The bundler apps: one folder per bundler, each with its pinned
+/// package.json and package-lock.json.
+pub const BUNDLERS_DIR: &str = "tests/bundlers";
+
+/// The folders of `dir` that hold a package.json, sorted.
+pub fn bundler_apps(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut apps: Vec<std::path::PathBuf> = fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.join("package.json").is_file())
+                .collect()
+        })
+        .unwrap_or_default();
+    apps.sort();
+    apps
 }
 
 fn rust_toolchain(root: &Path) -> Result<()> {
@@ -436,6 +462,26 @@ mod tests {
         assert_eq!(user[0], ["sudo", "apt-get", "update"]);
         assert_eq!(user[1][0], "sudo");
         assert_eq!(user[1].last().map(String::as_str), Some("chromium"));
+    }
+
+    #[test]
+    fn bundler_apps_are_the_folders_with_a_package_json() {
+        let dir = std::env::temp_dir().join(format!("xtask-bundlers-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        for app in ["webpack", "vite", "lib"] {
+            fs::create_dir_all(dir.join(app)).unwrap();
+        }
+        for app in ["webpack", "vite"] {
+            fs::write(dir.join(app).join("package.json"), "{}").unwrap();
+        }
+        fs::write(dir.join("package.json"), "{}").unwrap();
+        let names: Vec<String> = bundler_apps(&dir)
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["vite", "webpack"]);
+        assert!(bundler_apps(&dir.join("missing")).is_empty());
+        let _ = fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -37,8 +37,10 @@ commands:
              --csp        send a strict Content-Security-Policy on every response
   test     run every check and test in order, failing fast: tools, fmt, clippy
            (native and wasm32), core tests, core wasm build, widget browser
-           tests, build and size budget, end-to-end tests, npm audit, licences
-             --skip-browser      skip the two steps that drive Chromium
+           tests, build and size budget, end-to-end tests, the npm package in
+           Vite, webpack, Rollup and esbuild apps (tests/bundlers), npm
+           audit, licences
+             --skip-browser      skip the three steps that drive Chromium
              --only core|web|e2e run one group (plus setup)
              --keep-going        run every step even after a failure
   fuzz     run the cargo-fuzz targets (config, stored, decide); installs the

@@ -62,6 +62,7 @@ enum Id {
     Build,
     Budget,
     E2e,
+    Bundlers,
     NpmAudit,
     RustAdvisories,
     Licenses,
@@ -78,7 +79,7 @@ struct Step {
 
 const STEPS: &[Step] = &[
     Step { id: Id::Setup, group: Group::Setup, browser: false, name: "setup",
-        what: "check the tools (Rust target and components, wasm-bindgen-cli at the Cargo.lock version, wasm-pack, Chromium, ChromeDriver, brotli, node, wasm-opt and the e2e tests' npm packages) and install what is missing" },
+        what: "check the tools (Rust target and components, wasm-bindgen-cli at the Cargo.lock version, wasm-pack, Chromium, ChromeDriver, brotli, node, wasm-opt, the e2e tests' and the bundler apps' npm packages) and install what is missing" },
     Step { id: Id::Fmt, group: Group::Core, browser: false, name: "fmt",
         what: "check formatting (cargo fmt --all --check)" },
     Step { id: Id::ClippyNative, group: Group::Core, browser: false, name: "clippy (native)",
@@ -101,6 +102,8 @@ const STEPS: &[Step] = &[
         what: "the script tag's total download, gzip, within GZIP_BUDGET_BYTES" },
     Step { id: Id::E2e, group: Group::E2e, browser: true, name: "end-to-end tests",
         what: "serve the demo shop and run tests/e2e/*.test.mjs and the hostile catalogue tests/e2e/hostile/*.test.mjs (node --test, playwright-core, Chromium)" },
+    Step { id: Id::Bundlers, group: Group::E2e, browser: true, name: "bundlers",
+        what: "the npm tarball (npm pack dist/npm) in small apps built with pinned Vite (dev server and build), webpack 5, Rollup and esbuild, each loaded in Chromium (banner, decide(), only the page's language fetched), and its types checked with tsc (tests/bundlers/)" },
     Step { id: Id::NpmAudit, group: Group::Supply, browser: false, name: "npm audit",
         what: "known vulnerabilities (high and above) in the e2e tests' npm packages" },
     Step { id: Id::RustAdvisories, group: Group::Supply, browser: false, name: "rust advisories",
@@ -236,7 +239,7 @@ fn run_step(id: Id, ctx: &mut Ctx, plan: &[&Step]) -> Result<Outcome> {
             let needs = Needs {
                 build: will_run(Id::Build),
                 browser: will_run(Id::WebBrowser),
-                e2e: will_run(Id::E2e),
+                e2e: will_run(Id::E2e) || will_run(Id::Bundlers),
                 node: will_run(Id::NpmAudit),
             };
             ensure::ensure(root, needs)?;
@@ -346,6 +349,7 @@ fn run_step(id: Id, ctx: &mut Ctx, plan: &[&Step]) -> Result<Outcome> {
             );
         }
         Id::E2e => return e2e(root),
+        Id::Bundlers => return bundlers(root),
         Id::NpmAudit => return npm_audit(root),
         Id::RustAdvisories => return rust_advisories(root),
         Id::Licenses => crate::licenses::check(root)?,
@@ -457,6 +461,27 @@ fn e2e(root: &Path) -> Result<Outcome> {
     server.stop();
     csp_server.stop();
     result.map(|()| Outcome::Passed)
+}
+
+/// The bundler matrix: tests/bundlers/bundlers.test.mjs packs dist/npm,
+/// installs the tarball into each app (whose own packages setup installed),
+/// builds it and loads it in Chromium; also Vite's dev server.
+fn bundlers(root: &Path) -> Result<Outcome> {
+    let file = Path::new(ensure::BUNDLERS_DIR).join("bundlers.test.mjs");
+    if !root.join(&file).is_file() {
+        return Ok(Outcome::Skipped(format!("no {}", file.display())));
+    }
+    if !root.join("dist/npm/package.json").is_file() {
+        return Err("dist/npm/package.json is missing: the build step must run first".into());
+    }
+    let mut cmd = Command::new("node");
+    cmd.args(["--test", "--test-reporter=spec"])
+        .arg(&file)
+        .current_dir(root);
+    if Path::new(ensure::CHROMIUM).exists() {
+        cmd.env("CHROMIUM_PATH", ensure::CHROMIUM);
+    }
+    run(&mut cmd).map(|()| Outcome::Passed)
 }
 
 /// Whether npm's failure output means the registry could not be reached
@@ -625,7 +650,7 @@ mod tests {
         );
         assert_eq!(
             names(Some(Only::E2e)),
-            [Id::Setup, Id::Build, Id::Budget, Id::E2e]
+            [Id::Setup, Id::Build, Id::Budget, Id::E2e, Id::Bundlers]
         );
         assert_eq!("web".parse::<Only>(), Ok(Only::Web));
         assert!("all".parse::<Only>().is_err());
@@ -635,6 +660,7 @@ mod tests {
     fn build_comes_before_budget_and_e2e() {
         let pos = |id| STEPS.iter().position(|s| s.id == id).unwrap();
         assert!(pos(Id::Build) < pos(Id::Budget) && pos(Id::Budget) < pos(Id::E2e));
+        assert!(pos(Id::Build) < pos(Id::Bundlers));
         assert_eq!(pos(Id::Setup), 0);
     }
 
