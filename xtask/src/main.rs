@@ -8,6 +8,7 @@ mod licenses;
 mod lockfile;
 mod pipeline;
 mod records;
+mod release;
 mod serve;
 mod util;
 
@@ -29,6 +30,11 @@ commands:
   build    build the widget: dist/candor/ (script tag) and dist/npm/ (npm
            package `candor`); print what a site downloads (raw, gzip, brotli),
            also written to dist/sizes.json
+  dist     build, then write what a shop downloads to dist/release/: the npm
+           tarball (npm pack dist/npm), candor-<version>.tar.gz (the script-tag
+           folder with a README, the licences and embed.html, the snippet with
+           SRI hashes and the wasm's preload hint) and SHA256SUMS; prints
+           every file with its size
   serve    build, then serve the demo shop on http://127.0.0.1:8080, with
            candor-records (the receipt collector, SQLite in target/records-demo/)
            behind the shop's /consent-receipts; prints the dashboard's URL
@@ -94,6 +100,12 @@ fn dispatch(args: &[String]) -> Result<()> {
         "build" => {
             no_options(rest)?;
             build(&root)
+        }
+        "dist" => {
+            no_options(rest)?;
+            build(&root)?;
+            println!("\n==> writing the release");
+            release::write(&root)
         }
         "serve" => serve(&root, rest),
         "test" => {
