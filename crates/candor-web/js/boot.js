@@ -42,8 +42,22 @@ const setTimeoutFn = win.setTimeout;
 const localStorageGet = Object.getOwnPropertyDescriptor(win, "localStorage")?.get;
 const sessionStorageGet = Object.getOwnPropertyDescriptor(win, "sessionStorage")?.get;
 const storageGetItem = Storage.prototype.getItem;
+const perf = win.performance;
+const perfMark = perf && perf.mark;
 
 const call = (fn, self, ...args) => apply(fn, self, args);
+
+/**
+ * A User Timing mark `candor:<name>`, for the page's own performance tools
+ * and the benchmark's breakdown (docs/benchmark.md).
+ */
+export function mark(name) {
+  try {
+    call(perfMark, perf, "candor:" + name);
+  } catch (e) {
+    /* no User Timing */
+  }
+}
 /** An error's message without its `Candor: ` prefix. */
 const detail = (e) => call(stringSlice, candorMessage(e), 8);
 
@@ -236,6 +250,7 @@ export async function launch(controls, Widget, configText, texts) {
   } catch (e) {
     throw new Error("Candor: invalid config: " + (e && e.message ? e.message : StringCtor(e)));
   }
+  mark("new");
   const needed = widget.textsNeeded();
   const langs = needed ? call(stringSplit, needed, " ") : [];
   for (const lang of langs) {
@@ -246,12 +261,33 @@ export async function launch(controls, Widget, configText, texts) {
     }
   }
   await bodyReady();
-  try {
-    widget.mount();
-  } catch (e) {
-    candorWarn("Candor: the privacy choices could not be shown: " + detail(e));
+  mark("texts");
+  // The banner must work before `ready` resolves: a first render that
+  // throws (the page broke a DOM built-in) is tried again for a few frames;
+  // one that never succeeds ends in `ready` rejecting, nothing allowed and
+  // no half-drawn banner left behind.
+  for (let tries = 0; ; tries += 1) {
+    try {
+      widget.mount();
+      break;
+    } catch (e) {
+      if (tries >= 2) {
+        try {
+          widget.free(); // its listeners stop and its shadow root is emptied
+        } catch (e2) {
+          /* nothing more to clean */
+        }
+        throw new Error("Candor: the privacy choices could not be shown: " + detail(e));
+      }
+      await new PromiseCtor((resolve) => nextFrame(resolve));
+    }
   }
+  mark("mount");
   controls.attach(widget);
-  nextFrame(() => controls.start());
+  nextFrame(() => {
+    mark("attach-start");
+    controls.start();
+    mark("attach");
+  });
   return controls.candor;
 }

@@ -322,6 +322,11 @@ export function mountHost() {
   return [host, root];
 }
 
+/** Empty the shadow root of a widget that is dropped. */
+export function unmount(root) {
+  call(textContentSet, root, "");
+}
+
 /** Back on top: at the end of `<body>`, out of the top layer and in again, last. */
 export function raise(host) {
   const body = call(bodyGet, doc);

@@ -10,7 +10,7 @@
 
 import init, { Widget } from "./candor_web.js";
 import { createCandor, candorWarn, then } from "./facade.js";
-import { consentDefault, fetchConfig, inlineConfig, launch, loadWasm, textLoader, warmStorage, bodyReady } from "./boot.js";
+import { consentDefault, fetchConfig, inlineConfig, launch, loadWasm, mark, textLoader, warmStorage, bodyReady } from "./boot.js";
 
 // SRI hashes of the files candor.js loads, written by the build.
 const SRI = __CANDOR_SRI__;
@@ -26,14 +26,19 @@ const getOwnProperty = Object.getOwnPropertyDescriptor;
 const ErrorCtor = Error;
 
 function start() {
+  mark("start");
   const script = currentScriptGet ? call(currentScriptGet, document) : null;
   const src = script && srcGet ? call(srcGet, script) : "";
   const base = src || call(baseURIGet, document);
   const wasm = loadWasm(new URLCtor("candor_web_bg.wasm", base), SRI.wasm);
   const configUrl = script ? call(getAttribute, script, "data-config") : null;
+  // An inline config placed before candor.js is read at once; one after it
+  // once the document is parsed.
+  const early = configUrl ? null : inlineConfig();
   const config = configUrl
     ? fetchConfig(configUrl)
     : (async () => {
+        if (early !== null) return early;
         await bodyReady();
         const text = inlineConfig();
         if (text === null) {
@@ -55,17 +60,19 @@ function start() {
   if (window.candor !== controls.candor) {
     candorWarn("Candor: window.candor is not writable on this page; use the candor:ready event's detail instead.");
   }
-  const inline = inlineConfig();
-  if (inline !== null) consentDefault(inline);
+  if (early !== null) consentDefault(early);
   const run = (async () => {
     const text = await config;
+    mark("config");
     consentDefault(text);
     const module = await wasm;
+    mark("compiled");
     try {
       await init({ module_or_path: module });
     } catch (e) {
       throw new ErrorCtor("Candor: could not start the widget: " + (e && e.message));
     }
+    mark("instantiated");
     await launch(controls, Widget, text, texts);
   })();
   then(run, undefined, (e) => controls.fail(e));

@@ -63,6 +63,8 @@ extern "C" {
     pub(crate) fn mount_host() -> JsResult<Array>;
     #[wasm_bindgen(catch)]
     pub(crate) fn raise(host: &JsValue) -> JsResult<()>;
+    #[wasm_bindgen(catch)]
+    pub(crate) fn unmount(root: &JsValue) -> JsResult<()>;
     #[wasm_bindgen(catch, js_name = onTop)]
     pub(crate) fn on_top(host: &JsValue) -> JsResult<bool>;
     #[wasm_bindgen(catch, js_name = setStyle)]

@@ -140,7 +140,7 @@ impl Widget {
                 s.lang.clone()
             })
             .unwrap_or_default();
-        inner.set_dates(js::date_formatter(&lang).ok());
+        inner.set_date_language(&lang);
         let handles = js::mount_host()?;
         let (host, root) = (handles.get(0), handles.get(1));
         let click = Listener::new(inner, &root, "click", false, control::on_click)?;

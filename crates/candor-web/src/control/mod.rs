@@ -95,7 +95,18 @@ impl Drop for Page {
         for stop in self.stops.drain(..) {
             let _ = stop.call0(&JsValue::NULL);
         }
+        if let Some(root) = &self.root {
+            let _ = js::unmount(root);
+        }
     }
+}
+
+/// How dates are written: the language to make the formatter for, or the
+/// formatter once made (`None`: ISO dates).
+#[derive(Debug)]
+enum Dates {
+    Lang(String),
+    Made(Option<Function>),
 }
 
 /// Everything the exported `Widget`, the listeners and the effects share.
@@ -114,7 +125,7 @@ pub(crate) struct Inner {
     /// Where focus returns when a panel closes.
     opener: RefCell<JsValue>,
     /// The shopper's date format (`Intl.DateTimeFormat`).
-    dates: RefCell<Option<Function>>,
+    dates: RefCell<Dates>,
     /// Warnings already given, by subject.
     warned: RefCell<Vec<&'static str>>,
     /// Failed renders tried again in a row.
@@ -132,7 +143,7 @@ impl Inner {
             generation: Cell::new(0),
             prompt: RefCell::new(None),
             opener: RefCell::new(JsValue::NULL),
-            dates: RefCell::new(None),
+            dates: RefCell::new(Dates::Made(None)),
             warned: RefCell::new(Vec::new()),
             retries: Cell::new(0),
         }
@@ -171,18 +182,30 @@ impl Inner {
     /// formatter is the browser's own `Intl.DateTimeFormat`, captured at
     /// load: it cannot call back into the page, so the store may be
     /// borrowed while dates are written.
+    ///
+    /// The formatter is made on the first date, not at mount: the first
+    /// `Intl.DateTimeFormat` of a page loads the browser's locale data,
+    /// which measured tens of milliseconds, and the banner shows no date.
     pub(crate) fn date(&self, ms: u64) -> String {
-        let format = self.dates.try_borrow().ok().and_then(|d| d.clone());
+        let format = self.dates.try_borrow_mut().ok().and_then(|mut d| {
+            if let Dates::Lang(lang) = &*d {
+                *d = Dates::Made(js::date_formatter(lang).ok());
+            }
+            match &*d {
+                Dates::Made(f) => f.clone(),
+                Dates::Lang(_) => None,
+            }
+        });
         format
             .and_then(|f| f.call1(&JsValue::NULL, &JsValue::from_f64(ms as f64)).ok())
             .and_then(|v| v.as_string())
             .unwrap_or_else(|| candor_core::text::iso_date(ms))
     }
 
-    /// Use `format` for dates.
-    pub(crate) fn set_dates(&self, format: Option<Function>) {
+    /// Write dates in `lang` (from the next date on).
+    pub(crate) fn set_date_language(&self, lang: &str) {
         if let Ok(mut d) = self.dates.try_borrow_mut() {
-            *d = format;
+            *d = Dates::Lang(lang.to_owned());
         }
     }
 
