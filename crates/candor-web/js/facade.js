@@ -126,6 +126,7 @@ function ledgerLock(widget, warn) {
   const available = Boolean(locksRequest && idb && BroadcastChannelCtor);
   let db = null;
   let held = null; // the function that lets the lock go
+  let pending = null; // the lock request in flight
   let busy = 0;
   let wanted = false;
   let writes = promiseResolve();
@@ -170,6 +171,18 @@ function ledgerLock(widget, warn) {
   function request(ifAvailable) {
     if (held) return promiseResolve(true);
     if (!available) return promiseResolve(false);
+    // One request at a time: a second one queued behind this tab's own
+    // would wait for a lock only this tab can let go.
+    if (pending) return (async () => ((await pending) && held ? true : request(ifAvailable)))();
+    const asked = ask(ifAvailable);
+    pending = asked;
+    (async () => {
+      await asked;
+      pending = null;
+    })();
+    return asked;
+  }
+  function ask(ifAvailable) {
     // Ask the holder to let go, and again while waiting: a holder that was
     // still taking the lock when the first message came did not hear it.
     const want = () => {
@@ -309,6 +322,12 @@ export function createCandor() {
   });
   // No unhandled-rejection noise; the site still sees the rejection.
   then(ready, undefined, () => {});
+  // The ledger lock exists once the integrations start (the frame after
+  // the banner's): a recordAsync() made between `ready` and then waits.
+  let resolveStarted;
+  const started = new PromiseCtor((resolve) => {
+    resolveStarted = resolve;
+  });
 
   function warn(error) {
     const message = candorMessage(error);
@@ -368,16 +387,14 @@ export function createCandor() {
     allows: (purpose) => typeof purpose === "string" && call(mapGet, allowed, purpose) === true,
     decide: (request) => use(() => denied(request), (w) => w.decide(request)),
     record: (request) => use(() => denied(request), (w) => w.record(request)),
-    recordAsync: (request) => {
+    recordAsync: async (request) => {
       try {
-        if (!widget || !lock) return promiseResolve(denied(request));
-        return then(lock.recordAsync(request), undefined, (e) => {
-          warn(e);
-          return denied(request);
-        });
+        if (!widget) return denied(request);
+        if (!lock) await started;
+        return await lock.recordAsync(request);
       } catch (e) {
         warn(e);
-        return promiseResolve(denied(request));
+        return denied(request);
       }
     },
     explain: (request) => use(() => CANDOR_NOT_READY, (w) => w.explain(request)),
@@ -448,12 +465,13 @@ export function createCandor() {
         gtag: candorGtag,
         ledger: (text) => lock.counted(text),
       });
+      if (!lock.available) {
+        warn("Candor: this browser offers no Web Locks or IndexedDB here, so message counts cannot be kept exactly: messages on capped channels are not sent.");
+      }
     } catch (e) {
       warn(e);
     }
-    if (!lock.available) {
-      warn("Candor: this browser offers no Web Locks or IndexedDB here, so message counts cannot be kept exactly: messages on capped channels are not sent.");
-    }
+    resolveStarted();
   }
 
   function fail(error) {
@@ -465,6 +483,7 @@ export function createCandor() {
     }
     candorWarn(err.message);
     rejectReady(err);
+    resolveStarted(); // a waiting recordAsync() answers "not allowed"
     return err;
   }
   return { candor, attach, start, fail };

@@ -87,8 +87,13 @@ impl Widget {
         let lang = config.pick_language(&refs);
         let persistent = storage.get(Area::Local, CHOICES);
         let grants = storage.get(Area::Session, GRANTS);
+        // The message counts too, before the first answer: a cap is part
+        // of every decision on its channel.
+        let ledger = storage.get(Area::Local, LEDGER);
         let mut engine = Engine::new(config, js::random_hex(16).unwrap_or_default());
-        if !engine.load_choices(persistent.as_deref(), grants.as_deref()) {
+        if !engine.load_choices(persistent.as_deref(), grants.as_deref())
+            | !engine.load_ledger(ledger.as_deref())
+        {
             storage.warn();
         }
         let page_lang = js::page_lang().unwrap_or_default();
@@ -158,19 +163,12 @@ impl Widget {
 
     /// Start the page integrations, once the banner is on screen: the
     /// facade's `hooks` (`{ commit, emit, gtag, ledger }`), changes made in
-    /// other tabs, the ledger, gated scripts and embeds, Consent Mode,
+    /// other tabs, gated scripts and embeds, Consent Mode,
     /// cookies, elements marked `data-candor-open`, the covering watch.
     pub fn attach(&self, hooks: JsValue) {
         let inner = &self.inner;
         if let Ok(mut page) = inner.page.try_borrow_mut() {
             page.hooks = Hooks::read(&hooks);
-        }
-        let stored = inner.storage.get(Area::Local, LEDGER);
-        let ok = inner
-            .write(|s| s.engine.load_ledger(stored.as_deref()))
-            .unwrap_or(true);
-        if !ok {
-            inner.storage.warn();
         }
         let mut listeners = Vec::new();
         if let Ok(window) = js::the_window() {
