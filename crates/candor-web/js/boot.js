@@ -230,10 +230,19 @@ export function consentDefault(text) {
   }
 }
 
+/**
+ * `fn` once the next frame has been painted; in a tab that paints no
+ * frames (opened in the background), after 250 ms all the same.
+ */
 function nextFrame(fn) {
-  const run = () => call(setTimeoutFn, win, fn, 0);
+  let done = false;
+  const run = () => {
+    if (done) return;
+    done = true;
+    call(setTimeoutFn, win, fn, 0);
+  };
   if (rafFn) call(rafFn, win, run);
-  else run();
+  call(setTimeoutFn, win, run, 250);
 }
 
 /**

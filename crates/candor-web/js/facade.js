@@ -104,6 +104,8 @@ const LOCK = "candor.ledger";
 const DB = "candor";
 const STORE = "ledger";
 const GRANT_TIMEOUT_MS = 5000;
+/** How long `ready` waits for the front tab's first hold of the lock. */
+const FIRST_HOLD_MS = 1000;
 const WANT_AGAIN_MS = 200;
 
 /**
@@ -127,6 +129,7 @@ function ledgerLock(widget, warn) {
   let db = null;
   let held = null; // the function that lets the lock go
   let pending = null; // the lock request in flight
+  let first = promiseResolve(false); // the front tab's first hold
   let busy = 0;
   let wanted = false;
   let writes = promiseResolve();
@@ -252,7 +255,7 @@ function ledgerLock(widget, warn) {
     }
   }
   function holdIfFront() {
-    if (inFront()) request(true);
+    return inFront() ? request(true) : promiseResolve(false);
   }
 
   if (available) {
@@ -267,7 +270,7 @@ function ledgerLock(widget, warn) {
       });
       call(addListener, win, "focus", holdIfFront);
       call(addListener, win, "pagehide", letGo);
-      holdIfFront();
+      first = holdIfFront();
     } catch (e) {
       warn(e);
     }
@@ -278,6 +281,8 @@ function ledgerLock(widget, warn) {
     counted(text) {
       writes = then(then(writes, () => write(text)), undefined, warn);
     },
+    /** Settles once a tab in front holds the lock, or could not. */
+    first: () => first,
     /** `record()` with the lock held (taken for this call if needed). */
     async recordAsync(req) {
       const had = Boolean(held);
@@ -446,16 +451,14 @@ export function createCandor() {
     } catch (e) {
       warn(e);
     }
-    resolveReady(candor);
-    try {
-      call(dispatch, win, new CustomEventCtor("candor:ready", { detail: candor }));
-    } catch (e) {
-      warn(e);
-    }
   }
 
-  /** The banner is on screen: start the page integrations. */
-  function start() {
+  /**
+   * The banner is on screen: start the page integrations, then resolve
+   * `ready` once a tab in front holds the ledger lock (so that a
+   * synchronous `record()` made at `ready` counts exactly).
+   */
+  async function start() {
     if (!widget) return;
     try {
       lock = ledgerLock(widget, warn);
@@ -468,10 +471,22 @@ export function createCandor() {
       if (!lock.available) {
         warn("Candor: this browser offers no Web Locks or IndexedDB here, so message counts cannot be kept exactly: messages on capped channels are not sent.");
       }
+      // Bounded: a lock or a database that never answers delays nothing
+      // for long (record() then answers count-not-saved until it does).
+      await new PromiseCtor((resolve) => {
+        call(setTimeoutFn, win, resolve, FIRST_HOLD_MS);
+        then(lock.first(), resolve, resolve);
+      });
     } catch (e) {
       warn(e);
     }
     resolveStarted();
+    resolveReady(candor);
+    try {
+      call(dispatch, win, new CustomEventCtor("candor:ready", { detail: candor }));
+    } catch (e) {
+      warn(e);
+    }
   }
 
   function fail(error) {

@@ -67,5 +67,6 @@ export async function start(config, options) {
   } catch (e) {
     throw controls.fail(e);
   }
-  return controls.candor;
+  // Once the integrations have started, the frame after the banner's.
+  return controls.candor.ready;
 }
