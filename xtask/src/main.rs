@@ -55,13 +55,19 @@ commands:
              --parallel   run the targets at the same time
              TARGET...    only these targets
   bench    Candor against vanilla-cookieconsent, Klaro and Orejime in
-           headless Chromium (bytes, banner and Reject all timings at normal
-           speed and 4x CPU throttling, main-thread cost, memory, allows() ns)
-           plus candor-core's criterion figures; writes bench/results/ and
-           docs/benchmark.md
-             --runs N     page loads per widget and speed (default 15)
-             --quick      3 runs, shorter criterion times (bench/results/ only)
-             --no-build   measure the current dist/ as it is
+           headless Chromium, each embedded with its own documented snippet:
+           bytes, banner visible and Reject all handled at 1x, 4x CPU and a
+           mobile network profile, paired by round against the fastest
+           anchor with 90% intervals and an A/A control; main-thread cost,
+           memory, allows() ns; plus candor-core's criterion figures; writes
+           bench/results/ and, after a full run, docs/benchmark.md
+             --runs N           rounds (default 30)
+             --quick            3 rounds (bench/results/ only)
+             --profiles LIST    1x,4x,mobile (default all three)
+             --only ID,ID       these widgets only (Candor's A/A copy comes along)
+             --no-aa            without the A/A copy
+             --no-build         measure the current dist/ as it is
+           `node bench/breakdown.mjs` shows where Candor's start-up time goes
   records-load
            candor-records under load on loopback, on SQLite and on a throwaway
            PostgreSQL: receipts/s, p50/p99 latency, then kill -9 under load,

@@ -59,9 +59,11 @@ pub struct Hashes {
     pub texts: Vec<(String, String)>,
 }
 
-/// The `embed.html` snippet: the wasm's preload hint and the script tag,
-/// both with their `integrity`, for the folder served at `base`; then, as
-/// a comment, the preload of each language file for pages in that language.
+/// The `embed.html` snippet, the fastest measured (docs/benchmark.md): the
+/// wasm's and the config's preload hints and the script tag at high fetch
+/// priority, with `integrity` on the wasm and the script, for the folder
+/// served at `base`; then, as a comment, the preload of each language file
+/// for pages in that language.
 pub fn embed_snippet(version: &str, base: &str, config: &str, h: &Hashes) -> String {
     let base = if base.ends_with('/') {
         base.to_string()
@@ -73,7 +75,8 @@ pub fn embed_snippet(version: &str, base: &str, config: &str, h: &Hashes) -> Str
          served and {config} with your config's URL. From another origin, that server must send\n     \
          Access-Control-Allow-Origin (README.md, \"CORS\"). -->\n\
          <link rel=\"preload\" href=\"{base}candor_web_bg.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin integrity=\"{wasm}\">\n\
-         <script src=\"{base}candor.js\" integrity=\"{script}\" crossorigin=\"anonymous\" data-config=\"{config}\" async></script>\n",
+         <link rel=\"preload\" href=\"{config}\" as=\"fetch\" crossorigin>\n\
+         <script src=\"{base}candor.js\" integrity=\"{script}\" crossorigin=\"anonymous\" data-config=\"{config}\" async fetchpriority=\"high\"></script>\n",
         wasm = h.wasm,
         script = h.script,
     );
@@ -431,7 +434,7 @@ mod tests {
             "<link rel=\"preload\" href=\"/candor/candor_web_bg.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin integrity=\"sha384-W\">\n"
         ), "{s}");
         assert!(s.contains(
-            "<script src=\"/candor/candor.js\" integrity=\"sha384-S\" crossorigin=\"anonymous\" data-config=\"/candor.json\" async></script>\n"
+            "<link rel=\"preload\" href=\"/candor.json\" as=\"fetch\" crossorigin>\n<script src=\"/candor/candor.js\" integrity=\"sha384-S\" crossorigin=\"anonymous\" data-config=\"/candor.json\" async fetchpriority=\"high\"></script>\n"
         ), "{s}");
         assert!(s.contains(
             "<link rel=\"preload\" href=\"/candor/i18n/de.txt\" as=\"fetch\" crossorigin integrity=\"sha384-D\">"
