@@ -1,5 +1,5 @@
 //! `Config::from_json` on arbitrary text: never panics, and a config that
-//! validates satisfies the contract's validation rules (CONTRACT §1), and a
+//! validates satisfies the config's validation rules (docs/config.md), and a
 //! fresh engine over it denies every non-required purpose.
 #![no_main]
 

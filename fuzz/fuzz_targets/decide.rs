@@ -219,7 +219,7 @@ impl World {
         }
     }
 
-    /// Independent reading of "a valid current grant" (CONTRACT §2, rules 6–11).
+    /// Independent reading of "a valid current grant" (the rule table in docs/api.md, rules 6–11).
     fn may(&self, purpose: &str) -> bool {
         let config = config();
         let Some(p) = config.purposes.iter().find(|p| p.id == purpose) else {

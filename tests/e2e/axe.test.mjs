@@ -1,4 +1,4 @@
-// Issue 4 "Show": axe-core (from npm, injected into the page) finds no
+// axe-core (from npm, injected into the page) finds no
 // violations in the banner and the panel, at desktop and phone sizes.
 import assert from "node:assert/strict";
 import { afterEach, test } from "node:test";

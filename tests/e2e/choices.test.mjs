@@ -1,4 +1,4 @@
-// Issue 4 "Show": first visit, Reject all, Privacy choices, Accept all,
+// First visit, Reject all, Privacy choices, Accept all,
 // recommendations appearing and disappearing without a reload.
 import assert from "node:assert/strict";
 import { afterEach, test } from "node:test";
@@ -62,7 +62,7 @@ test("Accept all shows recommendations from viewed products; withdrawing in the 
   // "Why this?" explains the decision (the widget's panel once `why` exists, else the shop's popover).
   const hasWhy = await page.evaluate(() => typeof window.candor.why === "function");
   if (hasWhy) {
-    // The widget's own "why" panel (issue 5): some dialog of the widget opens; Esc closes it.
+    // The widget's own "why" panel: some dialog of the widget opens; Esc closes it.
     await recommended.locator("[data-why]").click();
     const dialog = page.locator('#candor [role="dialog"]:visible');
     await dialog.first().waitFor();

@@ -1,4 +1,4 @@
-// Issue 4 "Show": the email frequency cap stops the third send in a week,
+// The email frequency cap stops the third send in a week,
 // and the page shows why; the requests Candor refuses whatever the site wants.
 import assert from "node:assert/strict";
 import { afterEach, test } from "node:test";

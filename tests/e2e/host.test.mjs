@@ -1,4 +1,4 @@
-// A hostile host page (issue 7): global resets of button and input, a 4px
+// A hostile host page: global resets of button and input, a 4px
 // !important font with wide letter spacing, right-to-left, shrunken and faded
 // divs, and a full-screen fixed layer at z-index 2147483647 placed after
 // Candor's element. The banner must stay visible, on top, readable and

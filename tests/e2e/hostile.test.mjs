@@ -1,4 +1,4 @@
-// Hostile input catalogue (issue 7): bad stored values, bad configs, bad
+// Hostile input catalogue: bad stored values, bad configs, bad
 // requests, broken clocks, a double include and a missing or broken wasm.
 // For every case: no uncaught error reaches the page, nothing is allowed
 // that should not be, the page's own script keeps working, and a stored
@@ -91,33 +91,58 @@ async function validRecord() {
 
 // ------------------------------------------------------------------ storage
 
-const VALID = '{"c":1795910400000,"id":"c0ffee","p":{"analytics":[1,1795910400000,"api",1,1]},"r":1,"u":1795910400000,"v":1}';
+// The stored-value cases are mutations of a real, current record in which
+// every purpose is granted (made by acceptAll() on this very page), so a
+// decoder that let any of them through would allow something: each case
+// must leave nothing allowed.
+let accepted = null;
+/** The record the widget writes after acceptAll(), made once. */
+async function acceptedRecord() {
+  if (!accepted) {
+    const { page } = await b.open();
+    await page.goto(url(PAGE));
+    assert.deepEqual(await settle(page), { ok: true });
+    await page.evaluate(() => window.candor.acceptAll());
+    accepted = (await storage(page)).candor;
+    assert.ok(accepted && /"v":\d+/.test(accepted) && accepted.includes('"f":"'), `a current record was written: ${accepted}`);
+    for (const id of OPTIONAL) assert.ok(accepted.includes(`"${id}":[1,`), `${id} granted in ${accepted}`);
+  }
+  return accepted;
+}
+const version = (good) => Number(/"v":(\d+)/.exec(good)[1]);
+/** `good` with the choice of the first optional purpose replaced by `json`. */
+const choice = (good, json) => good.replace(new RegExp(`"${OPTIONAL[0]}":\\[[^\\]]*\\]`), `"${OPTIONAL[0]}":${json}`);
 const BIG = "x".repeat(3 * 1024 * 1024);
 const STORED_CASES = [
-  ["corrupted: binary garbage", "\u0000\u0001\uFFFD{{{\uD800"],
-  ["corrupted: JSON of the wrong shape", '{"v":1,"id":"a","r":1,"c":1,"u":1,"p":{"analytics":"yes"}}'],
-  ["truncated record", VALID.slice(0, VALID.length - 9)],
-  ["oversized: 3 MB string", BIG],
-  ["oversized: 3 MB of valid-looking JSON", `{"v":1,"id":"${"a".repeat(3 * 1024 * 1024)}","r":1,"c":1,"u":1,"p":{}}`],
-  ["wrong type: array", "[1,2,3]"],
-  ["wrong type: number", "42"],
-  ["wrong type: null", "null"],
-  ["wrong type: string fields", '{"v":"1","id":"a","r":"1","c":"1","u":"1","p":{"analytics":["1","1","api","1","1"]}}'],
-  ["foreign version 2", VALID.replace('"v":1', '"v":2')],
-  ["foreign version 0", VALID.replace('"v":1', '"v":0')],
-  ["__proto__ key", '{"c":1,"id":"a","p":{"__proto__":[1,1,"api",1,1],"analytics":[1,1,"api",1,1]},"r":1,"u":1,"v":1}'],
-  ["constructor key", '{"c":1,"id":"a","p":{"constructor":[1,1,"api",1,1]},"r":1,"u":1,"v":1}'],
-  ["__proto__ at the top", '{"__proto__":{"allowed":true},"c":1,"id":"a","p":{},"r":1,"u":1,"v":1}'],
+  ["corrupted: binary garbage", () => "\u0000\u0001\uFFFD{{{\uD800"],
+  ["corrupted: JSON of the wrong shape", (good) => choice(good, '"yes"')],
+  ["corrupted: a choice of the wrong length", (good) => choice(good, "[1]")],
+  ["truncated record", (good) => good.slice(0, good.length - 9)],
+  ["oversized: 3 MB string", () => BIG],
+  ["oversized: 3 MB of valid-looking JSON", (good) => good.replace(/"id":"[^"]*"/, `"id":"${"a".repeat(3 * 1024 * 1024)}"`)],
+  ["wrong type: array", () => "[1,2,3]"],
+  ["wrong type: number", () => "42"],
+  ["wrong type: null", () => "null"],
+  ["wrong type: string fields", (good) => good.replace(/"r":(\d+)/, '"r":"$1"').replace(/"u":(\d+)/, '"u":"$1"')],
+  ["foreign version (the next one)", (good) => good.replace(/"v":\d+/, `"v":${version(good) + 1}`)],
+  ["foreign version 0", (good) => good.replace(/"v":\d+/, '"v":0')],
+  ["texts fingerprint of another site", (good) => good.replace(/"f":"(.)/, (_, c) => `"f":"${c === "0" ? "1" : "0"}`)],
+  ["__proto__ key", (good) => good.replace('"p":{', `"p":{"__proto__":[1,1,"api",1,1],`)],
+  ["constructor key", (good) => good.replace('"p":{', `"p":{"constructor":[1,1,"api",1,1],`)],
+  ["__proto__ at the top", (good) => good.replace("{", '{"__proto__":{"allowed":true},')],
 ];
 
 describe("hostile stored values", () => {
-  for (const [name, value] of STORED_CASES) {
+  for (const [name, make] of STORED_CASES) {
     for (const [key, area] of [
       ["candor", "local"],
       ["candor.ledger", "local"],
       ["candor.grants", "session"],
     ]) {
       test(`${name} in ${area}Storage["${key}"]: ignored, not overwritten, nothing allowed`, async () => {
+        const good = await acceptedRecord();
+        const value = make(good);
+        assert.notEqual(value, good, "the case changes the record");
         const seed = area === "local" ? { local: { [key]: value } } : { session: { [key]: value } };
         const { page } = await openSeeded(seed);
         await page.goto(url(PAGE));

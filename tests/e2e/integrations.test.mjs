@@ -1,4 +1,4 @@
-// Issue 5, in a real browser: Global Privacy Control, Google Consent Mode v2,
+// In a real browser: Global Privacy Control, Google Consent Mode v2,
 // gated scripts and embeds, cookies, reload on withdrawal, ask(), why(),
 // translations and right-to-left, receipts out. Fixture pages and configs
 // live in www/fixtures/ (no inline script or style).

@@ -1,4 +1,4 @@
-// Issue 4 "Show": every control of the banner and the panel works with the
+// Every control of the banner and the panel works with the
 // keyboard alone (Tab, Shift+Tab, Enter, Space, Esc).
 import assert from "node:assert/strict";
 import { afterEach, test } from "node:test";

@@ -1,4 +1,4 @@
-// Issue 4 "Show": the npm package, imported by a page as an ES module, works
+// The npm package, imported by a page as an ES module, works
 // as the script tag does (and shares the stored choices with it).
 import assert from "node:assert/strict";
 import { afterEach, test } from "node:test";

@@ -1,4 +1,4 @@
-// Issue 4 "Show": screenshots of the banner, the panel and a personalized
+// Screenshots of the banner, the panel and a personalized
 // page, at desktop and phone sizes, for people to look at (not committed).
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";

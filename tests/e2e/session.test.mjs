@@ -1,4 +1,4 @@
-// Issue 4 "Show": a session-scoped grant ends with the browser session.
+// A session-scoped grant ends with the browser session.
 import assert from "node:assert/strict";
 import { afterEach, test } from "node:test";
 import { action, banner, useBrowser, visit } from "./lib/browser.mjs";

@@ -1,4 +1,4 @@
-// Storage faults (issue 7): localStorage that throws on every call, that
+// Storage faults: localStorage that throws on every call, that
 // throws only on writes, that is full (QuotaExceededError), or that is
 // blocked outright (reading window.localStorage throws). The widget runs in
 // memory, warns once, loses no earlier choice, and persists again as soon as

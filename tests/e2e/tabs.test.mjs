@@ -1,4 +1,4 @@
-// Many tabs of one browser profile (issue 7): choices made at nearly the same
+// Many tabs of one browser profile: choices made at nearly the same
 // time end as one consistent record in every tab; the frequency cap is
 // counted without loss across tabs.
 //

@@ -266,7 +266,7 @@ export function candorInstance() {
 
 /**
  * Asks for one purpose in context with the widget's own prompt, `candor.ask()`
- * (issue 5). Resolves `true` (granted), `false` (the shopper said no), or
+ * Resolves `true` (granted), `false` (the shopper said no), or
  * `null` when no answer was recorded (no `ask`, a placeholder `ask`, or a
  * dismissed prompt): the caller then asks inline and calls `grantNow()`.
  */

@@ -1,4 +1,4 @@
-//! The rule table of CONTRACT §2.
+//! The rule table (docs/api.md, "Decisions").
 //!
 //! | # | condition | allowed | reason |
 //! |---|---|---|---|

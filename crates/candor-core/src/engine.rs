@@ -464,7 +464,7 @@ impl Engine {
             Duration::Days(self.config.expires_after_days)
         }
     }
-    /// CONTRACT §3 `preferences()`.
+    /// What `preferences()` returns (docs/api.md).
     pub fn preferences(&self, ctx: &Context<'_>) -> Preferences {
         let mut purposes = Map::new();
         let ever = self.ever_chosen();
@@ -500,7 +500,7 @@ impl Engine {
     fn ever_chosen(&self) -> bool {
         self.choices.updated_at != 0 || !self.choices.purposes.is_empty()
     }
-    /// CONTRACT §3 `receipt()`, texts as shown in `lang`.
+    /// What `receipt()` returns (docs/api.md), texts as shown in `lang`.
     ///
     /// Every purpose appears with its title and description as shown in
     /// `lang`; one without a current choice appears as not granted, with no

@@ -1,4 +1,4 @@
-//! Proof-of-consent receipt (CONTRACT §3 `receipt()`).
+//! Proof-of-consent receipt (`receipt()`, docs/api.md).
 //!
 //! # The texts hash
 //!

@@ -1,5 +1,5 @@
 //! The engine against a deliberately naive reference evaluator, written
-//! straight from the rule table of CONTRACT §2 with plain loops over the
+//! straight from the rule table (docs/api.md) with plain loops over the
 //! public types (no helper shared with the engine), on random configs,
 //! choices, ledgers, times, sessions, GPC flags and requests.
 #![allow(

@@ -1,4 +1,4 @@
-//! One test row per rule of CONTRACT §2 (and the precisions of rules 7 and 10),
+//! One test row per rule of the rule table, docs/api.md (and the precisions of rules 7 and 10),
 //! plus the explanation sentences.
 #![allow(
     clippy::unwrap_used,

@@ -1,4 +1,4 @@
-//! Every validation error of CONTRACT §1 (and Candor's extras), table-driven.
+//! Every validation error of the config (docs/config.md), table-driven.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

@@ -192,7 +192,7 @@ function stylesheet(r) {
   return rules.join("\n");
 }
 
-/** The example, and a few hand-made companions, then generated sheets. */
+/** The first example found (custom properties made transparent), a few hand-made companions, then generated sheets. */
 function sheets(seed, count) {
   const fixed = [
     "#candor { --bg: transparent; --fg: transparent; --btn: transparent; --btn-fg: transparent; --line: transparent; --muted: transparent }",
