@@ -162,7 +162,6 @@ export const SESSION_OFFERS = { purpose: "session-offers", signals: ["cart"] };
 export const SESSION_OFFER_MESSAGE = { purpose: "session-offers", channel: "onsite", signals: ["cart"] };
 
 let candor = null; // set once `ready` has resolved
-let attaching = false;
 let scheduled = false;
 const renders = new Set();
 
@@ -183,36 +182,48 @@ function notify() {
   });
 }
 
-// `window.candor` can also be the `<div id="candor">` element (named access
-// on window), so check for the API itself.
-function isCandor(x) {
-  return Boolean(x) && typeof x.decide === "function" && Boolean(x.ready) && typeof x.ready.then === "function";
+// The README's snippet, as it is there: Candor once it is ready, or null
+// after `ms` or when it cannot start (candor.js missing, the wasm blocked,
+// a bad config), so that the shop goes on without personalization.
+export function candorReady(ms = 5000) {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(null), ms);
+    const done = (c) => {
+      clearTimeout(timer);
+      resolve(c);
+    };
+    // window.candor exists once candor.js has run (it is async: by the page's
+    // load event at the latest); it may also be the <div id="candor"> element.
+    const watch = () => {
+      const c = window.candor;
+      if (typeof c?.allows !== "function") return false;
+      c.ready.then(done, () => done(null));
+      return true;
+    };
+    if (!watch()) addEventListener("load", watch, { once: true });
+  });
 }
 
-async function attach(instance) {
-  if (attaching || !isCandor(instance)) return;
-  attaching = true;
-  try {
-    await instance.ready;
-  } catch (error) {
-    console.warn("[shop] Candor did not start; nothing personal will be used.", error);
-    return;
-  }
+function use(instance) {
+  if (candor || typeof instance?.decide !== "function") return;
   candor = instance;
   try {
     instance.on("change", notify);
   } catch {
-    /* older widget: the window event below is enough */
+    /* the window event below is enough */
   }
   notify();
 }
 
-window.addEventListener("candor:ready", () => attach(window.candor));
+candorReady().then((instance) => {
+  if (instance) use(instance);
+  else console.warn("[shop] Candor is not ready; the shop goes on without personalization.");
+});
+// Candor may still start after the wait (a slow network): use it then.
+window.addEventListener("candor:ready", (e) => use(e.detail));
 window.addEventListener("candor:change", () => {
   if (candor) notify();
-  else attach(window.candor);
 });
-if (window.candor) attach(window.candor);
 
 /**
  * Calls `render(candor)` now (with `null`: not ready, nothing allowed), again
