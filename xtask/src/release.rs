@@ -59,7 +59,7 @@ pub struct Hashes {
     pub texts: Vec<(String, String)>,
 }
 
-/// The `embed.html` snippet, the fastest measured (docs/benchmark.md): the
+/// The `embed.html` snippet, as the README recommends it: the
 /// wasm's and the config's preload hints and the script tag at high fetch
 /// priority, with `integrity` on the wasm and the script, for the folder
 /// served at `base`; then, as a comment, the preload of each language file
