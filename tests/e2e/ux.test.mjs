@@ -146,13 +146,20 @@ test("screenshots of each state, desktop and phone, light and dark", async () =>
         await page.route("**/candor.json", async (route) => {
           const response = await route.fetch();
           const config = await response.json();
-          config.theme = { colorScheme: "dark" };
+          // The shop's own theme, which gives a light accent only.
+          config.theme = { ...config.theme, colorScheme: "dark" };
           await route.fulfill({ response, body: JSON.stringify(config) });
         });
       }
       const shot = (state) => screenshot(page, `ux-${name}-${scheme}-${state}`);
       await visit(page, "/");
       await banner(page).waitFor({ state: "visible" });
+      // The shop's green carries into the dark scheme (lightened to stay
+      // readable), rather than Candor's own blue.
+      const [r, g, bl] = (await action(page, "accept-all").evaluate((el) => getComputedStyle(el).backgroundColor))
+        .match(/\d+/g)
+        .map(Number);
+      assert.ok(g > r && g > bl, `${scheme}: Accept all is rgb(${r}, ${g}, ${bl}), not the shop's green`);
       await shot("1-banner");
       await action(page, "customize").click();
       await page.locator('#candor [data-slot="panel"] [role="dialog"]').waitFor();

@@ -17,7 +17,11 @@
 //!   `"dark"` fix it.
 //! - `accent` (buttons, links, focus ring, checkboxes), `text`,
 //!   `background`: `#rgb` or `#rrggbb`, for the light scheme; `dark` holds
-//!   the same three for the dark scheme. Each defaults to Candor's own look.
+//!   the same three for the dark scheme. Each defaults to Candor's own look,
+//!   except the dark accent when only the light one is given: then it is
+//!   the site's accent itself, lightened in steps of 10% towards white
+//!   until it passes the checks below on the dark background (so a green
+//!   shop stays green in the dark), and Candor's own only if none does.
 //! - The button label colour is derived (white or near-black, whichever
 //!   reads better on the accent), and so are the muted text and the lines.
 //! - A palette is refused, with the field named, when any text would fall
@@ -299,11 +303,7 @@ pub(crate) fn palette(
         contrast(text, background),
         AA_TEXT,
     )?;
-    let on_accent = if contrast(WHITE, accent) >= contrast(INK, accent) {
-        WHITE
-    } else {
-        INK
-    };
+    let on_accent = label_on(accent);
     low(
         "accent",
         "the button label on the accent colour",
@@ -334,6 +334,30 @@ pub(crate) fn palette(
         muted,
         line,
     })
+}
+
+/// The site's light `accent` as a dark scheme's accent on `background`:
+/// the colour itself or the first of its mixes towards white, in steps of
+/// 10%, whose button label and whose contrast on `background` pass AA.
+/// `None` when no mix does (a light "dark" background).
+pub(crate) fn dark_accent(accent: Rgb, background: Rgb) -> Option<Rgb> {
+    for step in 0..=10u8 {
+        let c = WHITE.over(accent, f64::from(step) * 0.1);
+        if contrast(label_on(c), c) >= AA_TEXT && contrast(c, background) >= AA_UI {
+            return Some(c);
+        }
+    }
+    None
+}
+
+/// The button label colour on `accent`: white or near-black, whichever
+/// reads better.
+pub(crate) fn label_on(accent: Rgb) -> Rgb {
+    if contrast(WHITE, accent) >= contrast(INK, accent) {
+        WHITE
+    } else {
+        INK
+    }
 }
 
 /// A font-family list that cannot leave its CSS declaration.
@@ -405,6 +429,22 @@ mod tests {
             e,
             "theme.accent: \"green\" is not a colour: give #rgb or #rrggbb"
         );
+    }
+
+    #[test]
+    fn a_light_accent_carries_into_the_dark_scheme() {
+        let bg = DEFAULT_DARK.background;
+        // Dark enough green: kept as it is.
+        let green = Rgb::parse("#1f7a4d").unwrap();
+        assert_eq!(dark_accent(green, bg), Some(green));
+        // Too dark on a dark background: lightened, still a blue.
+        let navy = Rgb::parse("#1d3a8a").unwrap();
+        let lit = dark_accent(navy, bg).unwrap();
+        assert_ne!(lit, navy);
+        assert!(lit.2 > lit.0 && contrast(lit, bg) >= AA_UI);
+        // A mid-grey "dark" background: no mix of a grey accent passes.
+        let grey = Rgb::parse("#5a5a5a").unwrap();
+        assert_eq!(dark_accent(grey, Rgb::parse("#aaaaaa").unwrap()), None);
     }
 
     #[test]

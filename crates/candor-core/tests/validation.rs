@@ -283,3 +283,66 @@ fn text_lookup_falls_back() {
     assert_eq!(t.get("de", "it"), "Hello"); // first available in map order ("EN" < "fr")
     assert_eq!(Text::Plain("x".into()).get("de", "en"), "x");
 }
+
+mod dark_accent {
+    use candor_core::theme::{contrast, Rgb, AA_TEXT, AA_UI, DEFAULT_DARK};
+    use candor_core::Config;
+    use proptest::prelude::*;
+
+    /// The accent of the dark scheme when the site gives only its light
+    /// accent (and perhaps a dark background).
+    fn dark_of(accent: Rgb, background: Option<Rgb>) -> Option<(Rgb, Rgb)> {
+        let theme = match background {
+            None => serde_json::json!({ "accent": accent.hex() }),
+            Some(b) => {
+                serde_json::json!({ "accent": accent.hex(), "dark": { "background": b.hex() } })
+            }
+        };
+        let config = super::with(|v| v["theme"] = theme);
+        let c = Config::from_json(&config).ok()?;
+        Some((c.theme.dark.accent, c.theme.dark.background))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3_000))]
+
+        /// Whatever light accent a site gives, the dark scheme it gets is
+        /// readable, and is the site's colour (or a lighter mix of it with
+        /// white) whenever one passes, Candor's own blue only otherwise.
+        #[test]
+        fn keeps_the_sites_colour_and_aa(
+            r in any::<u8>(), g in any::<u8>(), b in any::<u8>(),
+            bg in proptest::option::of((0u8..=60, 0u8..=60, 0u8..=60)),
+        ) {
+            let accent = Rgb(r, g, b);
+            let background = bg.map(|(r, g, b)| Rgb(r, g, b));
+            let Some((dark, dark_bg)) = dark_of(accent, background) else {
+                // Refused for the light scheme: nothing to carry over.
+                return Ok(());
+            };
+            let label = contrast(Rgb(255, 255, 255), dark).max(contrast(Rgb(0x0b, 0x12, 0x20), dark));
+            prop_assert!(label >= AA_TEXT);
+            prop_assert!(contrast(dark, dark_bg) >= AA_UI);
+            let mixes: Vec<Rgb> = (0..=10u8)
+                .map(|k| Rgb(255, 255, 255).over(accent, f64::from(k) * 0.1))
+                .collect();
+            let first_passing = mixes.iter().copied().find(|&c| {
+                contrast(Rgb(255, 255, 255), c).max(contrast(Rgb(0x0b, 0x12, 0x20), c)) >= AA_TEXT
+                    && contrast(c, dark_bg) >= AA_UI
+            });
+            prop_assert_eq!(dark, first_passing.unwrap_or(DEFAULT_DARK.accent));
+        }
+    }
+
+    #[test]
+    fn a_green_shop_stays_green_in_the_dark() {
+        let green = Rgb::parse("#1f7a4d").unwrap();
+        assert_eq!(dark_of(green, None).unwrap().0, green);
+        // Given explicitly, the dark accent is the site's, not derived.
+        let config = super::with(|v| {
+            v["theme"] = serde_json::json!({ "accent": "#1f7a4d", "dark": { "accent": "#7fd1a4" } })
+        });
+        let c = Config::from_json(&config).unwrap();
+        assert_eq!(c.theme.dark.accent, Rgb::parse("#7fd1a4").unwrap());
+    }
+}

@@ -12,7 +12,7 @@ use super::{
 };
 use crate::json::{self, Value};
 use crate::text::{push_i64, quote, u64_text};
-use crate::theme::{self, ColorScheme, Theme};
+use crate::theme::{self, ColorScheme, Rgb, Theme};
 use crate::Map;
 
 fn err<T>(path: impl Into<String>, message: impl Into<String>) -> Result<T, ConfigError> {
@@ -88,16 +88,26 @@ fn check_theme(t: &Value) -> Result<Theme, ConfigError> {
         str_at(t, "background"),
         theme::DEFAULT_LIGHT,
     )?;
-    let dark = match t.get("dark") {
-        None | Some(Value::Null) => theme::DEFAULT_DARK,
-        Some(d) => theme::palette(
-            "theme.dark",
-            str_at(d, "accent"),
-            str_at(d, "text"),
-            str_at(d, "background"),
-            theme::DEFAULT_DARK,
-        )?,
-    };
+    let dark_in = t.get("dark").filter(|d| !matches!(d, Value::Null));
+    let dark_field = |key: &str| dark_in.and_then(|d| str_at(d, key));
+    // A site that gives only its light accent keeps its colour in the dark.
+    let mut dark_default = theme::DEFAULT_DARK;
+    if str_at(t, "accent").is_some() && dark_field("accent").is_none() {
+        let background = dark_field("background")
+            .and_then(Rgb::parse)
+            .unwrap_or(dark_default.background);
+        if let Some(accent) = theme::dark_accent(light.accent, background) {
+            dark_default.accent = accent;
+            dark_default.on_accent = theme::label_on(accent);
+        }
+    }
+    let dark = theme::palette(
+        "theme.dark",
+        dark_field("accent"),
+        dark_field("text"),
+        dark_field("background"),
+        dark_default,
+    )?;
     let radius = match int_at(t, "radius") {
         None => Theme::default().radius,
         Some(r) => check_range("theme.radius", r, 0, i64::from(theme::MAX_RADIUS))?,
