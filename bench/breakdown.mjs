@@ -7,7 +7,8 @@
 // Each `--dist` is a built `dist/candor` folder (default: this checkout's
 // `dist/candor`, labelled "current"); each `--snippet` an embed of the bench
 // page (default `recommended`; `async` is a plain async script with the
-// config fetched). Every combination is loaded once per round, in an order
+// config fetched; `blocking` a plain script at the end of the body, as
+// Orejime embeds, with the config inline and the wasm preloaded). Every combination is loaded once per round, in an order
 // shuffled per round, each load in a fresh browser context at the given CPU
 // slowdown; the medians of each step are printed, and for two or more
 // variants the paired difference of "banner visible" against the first one,
@@ -53,6 +54,7 @@ function page(k, snippet) {
   const base = `/d${k}/`;
   const body = `<main><h1>Trail &amp; Tide outfitters</h1><p>Waterproof jackets, tents and stoves for the weekend.</p></main>`;
   let head;
+  let tail = "";
   // No integrity attribute: Chromium ignores it on a fetch preload (and
   // warns), and the loader's own fetch checks the hash of the bytes it
   // takes over from the preload.
@@ -79,10 +81,15 @@ function page(k, snippet) {
   } else if (snippet === "recommended") {
     // High priority, the wasm preloaded, the config inline.
     head = inline + preload + `<script src="${base}candor.js" async fetchpriority="high"></script>`;
+  } else if (snippet === "blocking") {
+    // The config inline and the wasm preloaded in the head, a plain
+    // (parser-blocking) script at the end of the body, as Orejime embeds.
+    head = inline + preload;
+    tail = `<script src="${base}candor.js"></script>`;
   } else {
     throw new Error(`unknown snippet ${snippet}`);
   }
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Bench</title>\n${head}\n</head><body>${body}</body></html>`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Bench</title>\n${head}\n</head><body>${body}${tail}</body></html>`;
 }
 
 function serve() {
