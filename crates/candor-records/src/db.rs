@@ -45,40 +45,16 @@ macro_rules! with_pool {
     };
 }
 
-/// A receipt ready to be stored.
+/// A receipt ready to be stored: the row, and its choices per purpose.
 #[derive(Debug, Clone)]
 pub struct NewReceipt {
-    /// SHA-256 of the canonical receipt JSON (primary key: no replays).
-    pub receipt_sha256: String,
-    /// The shopper's consent id.
-    pub consent_id: String,
-    /// Server time of arrival (epoch ms).
-    pub received_at: i64,
-    /// When the widget issued it (epoch ms, the browser's clock).
-    pub issued_at: i64,
-    /// Config revision the receipt names.
-    pub revision: i64,
-    /// Language of the texts shown.
-    pub language: String,
-    /// Method of the most recent choice.
-    pub method: Option<String>,
-    /// Global Privacy Control was on.
-    pub gpc: bool,
-    /// The receipt's texts hash, checked against the config.
-    pub texts_sha256: String,
-    /// The stored config document whose texts it matched.
-    pub config_sha256: String,
-    /// The page origin that sent it.
-    pub origin: String,
-    /// Keyed hash of the client's IP address, if a key is configured.
-    pub client_hash: Option<String>,
-    /// The receipt, canonical JSON (`Receipt::to_json`).
-    pub body: String,
+    /// The receipt's row, as it will read back.
+    pub receipt: StoredReceipt,
     /// Per purpose: `granted`, `refused`, `none` (no choice) or `required`.
     pub choices: Vec<(String, &'static str)>,
 }
 
-/// A stored receipt, as read back.
+/// A receipt's row, as stored and read back.
 #[derive(Debug, Clone)]
 pub struct StoredReceipt {
     /// SHA-256 of the canonical receipt JSON.
@@ -292,7 +268,7 @@ impl Db {
         let mut stored = Vec::with_capacity(rows.len());
         with_pool!(self, p => {
             let mut tx = p.begin().await?;
-            for r in rows {
+            for NewReceipt { receipt: r, choices } in rows {
                 let done = sqlx::query(INSERT)
                     .bind(&r.receipt_sha256)
                     .bind(&r.consent_id)
@@ -312,7 +288,7 @@ impl Db {
                     .await?;
                 let new = done.rows_affected() == 1;
                 if new {
-                    for (purpose, state) in &r.choices {
+                    for (purpose, state) in choices {
                         sqlx::query(CHOICE)
                             .bind(&r.receipt_sha256)
                             .bind(purpose)

@@ -554,20 +554,22 @@ async fn receive(
         hex(&mac.finalize().into_bytes())
     });
     let row = NewReceipt {
-        receipt_sha256: receipt_sha256.clone(),
-        consent_id: receipt.consent_id.clone(),
-        received_at: now,
-        issued_at: i64::try_from(receipt.issued_at).unwrap_or(i64::MAX),
-        revision: i64::from(receipt.revision),
-        language: receipt.language.clone(),
-        method: receipt.method.map(str::to_string),
-        gpc: receipt.gpc,
-        texts_sha256: receipt.texts_sha256.clone(),
-        config_sha256,
-        origin: origin.to_string(),
-        client_hash,
         choices: check::choices(&receipt),
-        body: canonical,
+        receipt: StoredReceipt {
+            receipt_sha256: receipt_sha256.clone(),
+            consent_id: receipt.consent_id.clone(),
+            received_at: now,
+            issued_at: i64::try_from(receipt.issued_at).unwrap_or(i64::MAX),
+            revision: i64::from(receipt.revision),
+            language: receipt.language.clone(),
+            method: receipt.method.map(str::to_string),
+            gpc: receipt.gpc,
+            texts_sha256: receipt.texts_sha256.clone(),
+            config_sha256,
+            origin: origin.to_string(),
+            client_hash,
+            body: canonical,
+        },
     };
     let unavailable = || {
         Rejection::new(

@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use candor_core::{Config, Receipt};
-use candor_records::db::{Db, NewReceipt, DAY_MS};
+use candor_records::db::{Db, NewReceipt, StoredReceipt, DAY_MS};
 use candor_records::fetch::{client, HttpClient};
 use candor_records::simulate::Visitors;
 use candor_records::time::now_ms;
@@ -748,19 +748,21 @@ async fn receipts_past_the_retention_period_are_purged() {
         let db = Db::connect(&url).await.unwrap();
         let config_sha256 = db.configs().await.unwrap()[0].config_sha256.clone();
         let row = |hash: &str, days_ago: i64| NewReceipt {
-            receipt_sha256: hash.repeat(64),
-            consent_id: format!("visitor-{hash}"),
-            received_at: now_ms() - days_ago * DAY_MS,
-            issued_at: now_ms() - days_ago * DAY_MS,
-            revision: 1,
-            language: "en".into(),
-            method: Some("reject-all".into()),
-            gpc: false,
-            texts_sha256: "0".repeat(64),
-            config_sha256: config_sha256.clone(),
-            origin: ORIGIN.into(),
-            client_hash: None,
-            body: "{}".into(),
+            receipt: StoredReceipt {
+                receipt_sha256: hash.repeat(64),
+                consent_id: format!("visitor-{hash}"),
+                received_at: now_ms() - days_ago * DAY_MS,
+                issued_at: now_ms() - days_ago * DAY_MS,
+                revision: 1,
+                language: "en".into(),
+                method: Some("reject-all".into()),
+                gpc: false,
+                texts_sha256: "0".repeat(64),
+                config_sha256: config_sha256.clone(),
+                origin: ORIGIN.into(),
+                client_hash: None,
+                body: "{}".into(),
+            },
             choices: vec![("ads".into(), "refused")],
         };
         let stored = db.insert_batch(&[row("a", 40), row("b", 2)]).await.unwrap();
