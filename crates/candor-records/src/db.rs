@@ -57,15 +57,15 @@ pub struct NewReceipt {
 /// A receipt's row, as stored and read back.
 #[derive(Debug, Clone)]
 pub struct StoredReceipt {
-    /// SHA-256 of the canonical receipt JSON.
+    /// SHA-256 of the canonical receipt JSON (primary key: no replays).
     pub receipt_sha256: String,
     /// The shopper's consent id.
     pub consent_id: String,
     /// Server time of arrival (epoch ms).
     pub received_at: i64,
-    /// When the widget issued it (epoch ms).
+    /// When the widget issued it (epoch ms, the browser's clock).
     pub issued_at: i64,
-    /// Config revision.
+    /// Config revision the receipt names.
     pub revision: i64,
     /// Language of the texts shown.
     pub language: String,
@@ -73,15 +73,15 @@ pub struct StoredReceipt {
     pub method: Option<String>,
     /// Global Privacy Control was on.
     pub gpc: bool,
-    /// Texts hash.
+    /// The receipt's texts hash, checked against the config.
     pub texts_sha256: String,
-    /// Matching config document.
+    /// The stored config document whose texts it matched.
     pub config_sha256: String,
-    /// Sending page origin.
+    /// The page origin that sent it.
     pub origin: String,
-    /// Keyed hash of the client's IP address.
+    /// Keyed hash of the client's IP address, if a key is configured.
     pub client_hash: Option<String>,
-    /// The receipt JSON.
+    /// The receipt, canonical JSON (`Receipt::to_json`).
     pub body: String,
 }
 
