@@ -8,7 +8,8 @@
 // `dist/candor`, labelled "current"); each `--snippet` an embed of the bench
 // page (default `recommended`; `async` is a plain async script with the
 // config fetched; `blocking` a plain script at the end of the body, as
-// Orejime embeds, with the config inline and the wasm preloaded). Every combination is loaded once per round, in an order
+// Orejime embeds, with the config inline and the wasm preloaded; `early`
+// a probe that times a wasm compile started by an inline script). Every combination is loaded once per round, in an order
 // shuffled per round, each load in a fresh browser context at the given CPU
 // slowdown; the medians of each step are printed, and for two or more
 // variants the paired difference of "banner visible" against the first one,
@@ -81,6 +82,16 @@ function page(k, snippet) {
   } else if (snippet === "recommended") {
     // High priority, the wasm preloaded, the config inline.
     head = inline + preload + `<script src="${base}candor.js" async fetchpriority="high"></script>`;
+  } else if (snippet === "early") {
+    // A probe, not an embed: the recommended snippet plus an inline script
+    // that compiles the wasm while the HTML is parsed, to time a compile
+    // started then (the loader does not use that module; its own compile
+    // runs as usual, beside it).
+    head =
+      inline +
+      preload +
+      `<script>performance.mark("candor:early-start");WebAssembly.compileStreaming(fetch("${base}candor_web_bg.wasm")).then(() => performance.mark("candor:early-compiled"));</script>\n` +
+      `<script src="${base}candor.js" async fetchpriority="high"></script>`;
   } else if (snippet === "blocking") {
     // The config inline and the wasm preloaded in the head, a plain
     // (parser-blocking) script at the end of the body, as Orejime embeds.
@@ -192,6 +203,13 @@ for (const profile of profiles) {
     console.log(
       `| ${label} | ${f(med(rows, "fcp"))} | ${f(med(rows, "scriptEnd"))} | ${f(med(rows, "start"))} | ${f(med(rows, "wasmEnd"))} | ${f(med(rows, "config"))} | ${f(med(rows, "compiled"))} | ${f(med(rows, "instantiated"))} | ${f(med(rows, "new"))} (${f(dur(rows, "instantiated", "new"))}) | ${f(med(rows, "mount"))} (${f(dur(rows, "texts", "mount"))}) | ${f(med(rows, "visible"))} | ${f(dur(rows, "attach-start", "attach"))} | ${errors} |`,
     );
+  }
+  for (const [label, rows] of byLabel) {
+    if (med(rows, "early-compiled") != null) {
+      console.log(
+        `\n${label}: the inline compile started at ${f(med(rows, "early-start"))} ms and was done at ${f(med(rows, "early-compiled"))} ms (${f(dur(rows, "early-start", "early-compiled"))} ms; medians).`,
+      );
+    }
   }
   const labels = [...byLabel.keys()];
   if (labels.length > 1) {
