@@ -9,8 +9,9 @@
 // page (default `recommended`; `async` is a plain async script with the
 // config fetched; `blocking` a plain script at the end of the body, as
 // Orejime embeds, with the config inline and the wasm preloaded; `early`
-// a probe that times a wasm compile started by an inline script). Every combination is loaded once per round, in an order
-// shuffled per round, each load in a fresh browser context at the given CPU
+// a probe that times a wasm compile started by an inline script). Every
+// combination is loaded once per round, in an order shuffled per round,
+// each load in a fresh browser context at the given CPU
 // slowdown; the medians of each step are printed, and for two or more
 // variants the paired difference of "banner visible" against the first one,
 // with a 90% interval of its median.
