@@ -41,7 +41,13 @@ pub const GZIP_BUDGET_BYTES: u64 = 96_000;
 pub const JS_DIR: &str = "crates/candor-web/js";
 /// The JS sources bundled into `candor.js` and `index.js` (`dom.js` comes
 /// in through the glue, as a wasm-bindgen snippet).
-const JS_SOURCES: [&str; 4] = ["script.js", "index.js", "facade.js", "boot.js"];
+const JS_SOURCES: [&str; 5] = [
+    "script.js",
+    "index.js",
+    "facade.js",
+    "boot.js",
+    "builtins.js",
+];
 /// Files copied into both outputs from [`JS_DIR`].
 const TYPES: [&str; 2] = ["index.d.ts", "candor.d.ts"];
 const WASM_NAME: &str = "candor_web";

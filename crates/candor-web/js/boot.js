@@ -6,13 +6,10 @@
 // failure ends in `fail`, which rejects `ready` with a `Candor:` message
 // and says why on the console.
 
+import { call, win, doc, URLCtor, PromiseCtor, arrayIndexOf, stringSlice, stringSplit, stringToLower, getAttribute, addListener, setTimeoutFn } from "./builtins.js";
 import { candorGtag, candorMessage, candorWarn, then } from "./facade.js";
 
-const apply = Reflect.apply;
 const fetchFn = window.fetch;
-const win = window;
-const doc = document;
-const URLCtor = URL;
 const urlHref = Object.getOwnPropertyDescriptor(URL.prototype, "href").get;
 const urlOrigin = Object.getOwnPropertyDescriptor(URL.prototype, "origin").get;
 // Location's members are the location object's own ([LegacyUnforgeable]).
@@ -21,31 +18,21 @@ const wasmCompile = WebAssembly.compile;
 const wasmCompileStreaming = WebAssembly.compileStreaming;
 const responseText = Response.prototype.text;
 const responseClone = Response.prototype.clone;
-const PromiseCtor = Promise;
-const stringSlice = String.prototype.slice;
 const StringCtor = String;
 const responseBuffer = Response.prototype.arrayBuffer;
 const responseOk = Object.getOwnPropertyDescriptor(Response.prototype, "ok").get;
 const responseStatus = Object.getOwnPropertyDescriptor(Response.prototype, "status").get;
 const jsonParse = JSON.parse;
-const getAttribute = Element.prototype.getAttribute;
 const documentElementGet = Object.getOwnPropertyDescriptor(Document.prototype, "documentElement").get;
 const bodyGet = Object.getOwnPropertyDescriptor(Document.prototype, "body").get;
 const getElementById = Document.prototype.getElementById;
 const textContentGet = Object.getOwnPropertyDescriptor(Node.prototype, "textContent").get;
-const addListener = EventTarget.prototype.addEventListener;
-const stringSplit = String.prototype.split;
-const stringToLower = String.prototype.toLowerCase;
-const arrayIndexOf = Array.prototype.indexOf;
 const rafFn = win.requestAnimationFrame;
-const setTimeoutFn = win.setTimeout;
 const localStorageGet = Object.getOwnPropertyDescriptor(win, "localStorage")?.get;
 const sessionStorageGet = Object.getOwnPropertyDescriptor(win, "sessionStorage")?.get;
 const storageGetItem = Storage.prototype.getItem;
 const perf = win.performance;
 const perfMark = perf && perf.mark;
-
-const call = (fn, self, ...args) => apply(fn, self, args);
 
 /**
  * A User Timing mark `candor:<name>`, for the page's own performance tools

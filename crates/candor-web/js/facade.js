@@ -6,27 +6,17 @@
 // that later breaks `Promise.prototype.then`, `JSON.parse`, `Map` or
 // `dispatchEvent` cannot make Candor throw into the page or answer wrongly.
 
-const apply = Reflect.apply;
-const freeze = Object.freeze;
-const PromiseCtor = Promise;
+import { call, win, doc, PromiseCtor, ErrorCtor, freeze, arrayPush, arrayIndexOf, stringSlice, stringIndexOf, addListener, setTimeoutFn } from "./builtins.js";
+
 const promiseResolve = Promise.resolve.bind(Promise);
 
 const MapCtor = Map;
 const mapGet = Map.prototype.get;
 const mapSet = Map.prototype.set;
-const arrayPush = Array.prototype.push;
 const arraySlice = Array.prototype.slice;
-const arrayIndexOf = Array.prototype.indexOf;
 const arraySplice = Array.prototype.splice;
-const stringSlice = String.prototype.slice;
-const stringIndexOf = String.prototype.indexOf;
-const ErrorCtor = Error;
 const CustomEventCtor = CustomEvent;
-const win = window;
-const doc = document;
 const dispatch = EventTarget.prototype.dispatchEvent;
-const addListener = EventTarget.prototype.addEventListener;
-const setTimeoutFn = setTimeout;
 const clearTimeoutFn = clearTimeout;
 const setIntervalFn = setInterval;
 const clearIntervalFn = clearInterval;
@@ -39,7 +29,6 @@ const locksRequest = locks && locks.request;
 const idb = win.indexedDB;
 const BroadcastChannelCtor = win.BroadcastChannel;
 
-const call = (fn, self, ...args) => apply(fn, self, args);
 /**
  * `p.then(ok, fail)` without looking up `then`: `await` settles a native
  * promise through the engine's own steps, whatever the page did to

@@ -8,6 +8,7 @@
 // language file go out at the same moment. `window.candor` exists from the
 // first moment and answers "not allowed" until the widget is ready.
 
+import { call, URLCtor, ErrorCtor, getOwnProperty, getAttribute } from "./builtins.js";
 import init, { Widget } from "./candor_web.js";
 import { createCandor, candorWarn, then } from "./facade.js";
 import { consentDefault, fetchConfig, inlineConfig, launch, loadWasm, mark, textLoader, warmStorage, bodyReady } from "./boot.js";
@@ -15,15 +16,9 @@ import { consentDefault, fetchConfig, inlineConfig, launch, loadWasm, mark, text
 // SRI hashes of the files candor.js loads, written by the build.
 const SRI = __CANDOR_SRI__;
 
-const apply = Reflect.apply;
-const call = (fn, self, ...args) => apply(fn, self, args);
 const currentScriptGet = Object.getOwnPropertyDescriptor(Document.prototype, "currentScript").get;
-const getAttribute = Element.prototype.getAttribute;
 const srcGet = Object.getOwnPropertyDescriptor(HTMLScriptElement.prototype, "src").get;
 const baseURIGet = Object.getOwnPropertyDescriptor(Node.prototype, "baseURI").get;
-const URLCtor = URL;
-const getOwnProperty = Object.getOwnPropertyDescriptor;
-const ErrorCtor = Error;
 
 function start() {
   mark("start");
